@@ -1,0 +1,516 @@
+//! The reports: pure functions of a fleet and a date. Their row types are a public contract (field
+//! names are the JSON keys and CSV headers).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::cadence::next_assessment_due;
+use crate::dates::{add_days, days_between};
+use crate::fleet::{Asset, Fleet, FleetIndex};
+use crate::lifecycle::NoticeFinding;
+use crate::responsibility::{GapReason, Responsibility, default_cell, gap_reason};
+use crate::vocab::{AssetStatus, MilestoneKind, OrgKind, Party, Stage, Task};
+
+/// Restrict a report to what one organization sees: an HDO its own assets, an MDM its own models,
+/// a provider the assets of the agreements naming it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope {
+    pub organization: Option<usize>,
+}
+
+impl Scope {
+    fn sees_asset(&self, fleet: &Fleet, asset: &Asset) -> bool {
+        match self.organization {
+            None => true,
+            Some(o) => asset.organization == o || fleet.models[asset.model].manufacturer == o,
+        }
+    }
+
+    fn sees_model(&self, fleet: &Fleet, model: usize, has_assets: bool) -> bool {
+        match self.organization {
+            None => true,
+            Some(o) => fleet.models[model].manufacturer == o || has_assets,
+        }
+    }
+}
+
+fn active(asset: &Asset) -> bool {
+    asset.status != AssetStatus::Decommissioned
+}
+
+/// One row of `baton lifecycle`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LifecycleRow {
+    pub manufacturer: String,
+    pub model: String,
+    pub stage: Stage,
+    pub next_milestone: Option<MilestoneKind>,
+    pub next_milestone_date: Option<NaiveDate>,
+    pub transfer_window: bool,
+    pub assets: usize,
+    pub notice_findings: Vec<NoticeFinding>,
+}
+
+/// Stage, next milestone, transfer window, asset count and notice problems of every model.
+///
+/// The required notice is the strictest one among the organizations concerned: the manufacturer
+/// and every organization running the model (or only the scoped organization).
+pub fn lifecycle(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<LifecycleRow> {
+    let index = fleet.index();
+    let mut counts = vec![0usize; fleet.models.len()];
+    let mut operators: Vec<Vec<usize>> = vec![Vec::new(); fleet.models.len()];
+    for asset in fleet.assets.iter().filter(|a| active(a)) {
+        if scope.organization.is_some_and(|o| o != asset.organization && fleet.models[asset.model].manufacturer != o) {
+            continue;
+        }
+        counts[asset.model] += 1;
+        let ops = &mut operators[asset.model];
+        if !ops.contains(&asset.organization) {
+            ops.push(asset.organization);
+        }
+    }
+    let mut rows: Vec<LifecycleRow> = fleet
+        .models
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| scope.sees_model(fleet, *i, counts[*i] > 0))
+        .map(|(i, model)| {
+            let ms = &model.milestones;
+            let concerned: Vec<usize> = match scope.organization {
+                Some(o) => vec![o],
+                None => std::iter::once(model.manufacturer)
+                    .chain(operators[i].iter().copied())
+                    .collect(),
+            };
+            let required = |kind: MilestoneKind| {
+                concerned
+                    .iter()
+                    .map(|o| index.notice_days(*o, i, kind))
+                    .max()
+                    .unwrap_or(crate::lifecycle::DEFAULT_NOTICE_DAYS)
+            };
+            let next = ms.next_transition(on);
+            LifecycleRow {
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                stage: ms.stage_on(on),
+                next_milestone: next.map(|t| t.milestone),
+                next_milestone_date: next.map(|t| t.date),
+                transfer_window: ms.transfer_window_open(on),
+                assets: counts[i],
+                notice_findings: ms.notice_findings(required),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.manufacturer, &a.model).cmp(&(&b.manufacturer, &b.model)));
+    rows
+}
+
+/// Resolve who holds `task` for an asset in `stage`.
+pub fn resolve(index: &FleetIndex<'_>, asset: &Asset, task: Task, stage: Stage) -> Responsibility {
+    let fleet = index.fleet;
+    if let Some(a) = index.agreement(asset.organization, asset.model, task, stage) {
+        let model = match a.model {
+            Some(m) => fleet.models[m].name.as_str(),
+            None => "every model",
+        };
+        let stages = a.stage.map_or("every stage", Stage::key);
+        return Responsibility {
+            task,
+            stage,
+            party: a.party,
+            lead: a.lead,
+            provider: a.provider.map(|p| fleet.organizations[p].name.clone()),
+            source: format!(
+                "agreement: {} / {} with {}, {}",
+                fleet.organizations[a.manufacturer].name,
+                model,
+                fleet.organizations[a.hdo].name,
+                stages
+            ),
+        };
+    }
+    let cell = default_cell(task, stage);
+    Responsibility {
+        task,
+        stage,
+        party: cell.party,
+        lead: cell.lead,
+        provider: None,
+        source: format!("default: {}", cell.source),
+    }
+}
+
+/// One row of `baton responsibilities`, with what changes at the next milestone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponsibilityRow {
+    pub task: Task,
+    pub stage: Stage,
+    pub party: Party,
+    pub lead: Option<Party>,
+    pub provider: Option<String>,
+    pub source: String,
+    /// Whether the gap rules flag this task.
+    pub gap: Option<GapReason>,
+    pub next_stage: Option<Stage>,
+    pub next_date: Option<NaiveDate>,
+    pub next_party: Option<Party>,
+    pub next_lead: Option<Party>,
+    pub next_provider: Option<String>,
+    /// True when the next milestone moves this task to another party, lead or provider.
+    pub shifts: bool,
+}
+
+fn capability_of(index: &FleetIndex<'_>, asset: &Asset, task: Task) -> impl Fn(Party, Option<&str>) -> bool {
+    let fleet = index.fleet;
+    let hdo_ok = index.capable(asset.organization, task);
+    let mdm_ok = index.capable(fleet.models[asset.model].manufacturer, task);
+    let providers: Vec<(String, bool)> = fleet
+        .organizations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind == OrgKind::ThirdParty)
+        .map(|(i, o)| (o.name.clone(), index.capable(i, task)))
+        .collect();
+    move |party, provider| match party {
+        Party::Hdo => hdo_ok,
+        Party::Mdm => mdm_ok,
+        _ => provider.is_none_or(|p| providers.iter().find(|(n, _)| n == p).is_none_or(|(_, ok)| *ok)),
+    }
+}
+
+/// Who does every task for one asset on `on`, sorted by task.
+pub fn responsibilities(fleet: &Fleet, asset: usize, on: NaiveDate) -> Vec<ResponsibilityRow> {
+    let index = fleet.index();
+    let asset = &fleet.assets[asset];
+    let ms = fleet.asset_milestones(asset);
+    let stage = ms.stage_on(on);
+    let next = ms.next_transition(on);
+    Task::sorted_by_key()
+        .into_iter()
+        .map(|task| {
+            let now = resolve(&index, asset, task, stage);
+            let then = next.map(|t| resolve(&index, asset, task, t.to));
+            let gap = gap_reason(&now, capability_of(&index, asset, task));
+            let shifts = then.as_ref().is_some_and(|t| {
+                (t.party, t.lead, &t.provider) != (now.party, now.lead, &now.provider)
+            });
+            ResponsibilityRow {
+                task,
+                stage,
+                party: now.party,
+                lead: now.lead,
+                provider: now.provider,
+                source: now.source,
+                gap,
+                next_stage: next.map(|t| t.to),
+                next_date: next.map(|t| t.date),
+                next_party: then.as_ref().map(|t| t.party),
+                next_lead: then.as_ref().and_then(|t| t.lead),
+                next_provider: then.and_then(|t| t.provider),
+                shifts,
+            }
+        })
+        .collect()
+}
+
+/// One row of `baton gaps`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GapRow {
+    pub organization: String,
+    pub asset_id: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub task: Task,
+    pub stage: Stage,
+    pub reason: GapReason,
+}
+
+/// Every task of every asset in use that nobody will do, sorted by organization, asset, task.
+pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
+    let index = fleet.index();
+    // Assets of one organization, release and stage share their answer: compute it once.
+    let mut memo: HashMap<(usize, usize, Option<usize>, Stage), Vec<(Task, GapReason)>> = HashMap::new();
+    let tasks = Task::sorted_by_key();
+    let mut rows = Vec::new();
+    for asset in fleet.assets.iter().filter(|a| active(a) && scope.sees_asset(fleet, a)) {
+        let stage = fleet.asset_milestones(asset).stage_on(on);
+        let key = (asset.organization, asset.model, asset.release, stage);
+        let found = memo.entry(key).or_insert_with(|| {
+            tasks
+                .iter()
+                .filter_map(|&task| {
+                    let r = resolve(&index, asset, task, stage);
+                    gap_reason(&r, capability_of(&index, asset, task)).map(|g| (task, g))
+                })
+                .collect()
+        });
+        let model = &fleet.models[asset.model];
+        for (task, reason) in found.iter() {
+            rows.push(GapRow {
+                organization: fleet.organizations[asset.organization].name.clone(),
+                asset_id: asset.asset_id.clone(),
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                task: *task,
+                stage,
+                reason: *reason,
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (&a.organization, &a.asset_id, a.task.key()).cmp(&(&b.organization, &b.asset_id, b.task.key()))
+    });
+    rows
+}
+
+/// What falls due: a risk assessment of an asset, or an EOL/EOS milestone of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DueKind {
+    Milestone,
+    RiskAssessment,
+}
+
+/// One row of `baton due`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueRow {
+    pub kind: DueKind,
+    pub milestone: Option<MilestoneKind>,
+    pub organization: Option<String>,
+    pub asset_id: Option<String>,
+    pub manufacturer: String,
+    pub model: String,
+    pub due_date: NaiveDate,
+    pub overdue_days: i64,
+}
+
+/// Items due on or before `on`, or within `horizon` days after it, sorted by due date.
+pub fn due(fleet: &Fleet, on: NaiveDate, horizon: Option<u32>, scope: Scope) -> Vec<DueRow> {
+    let index = fleet.index();
+    let until = add_days(on, i64::from(horizon.unwrap_or(0)));
+    let mut rows = Vec::new();
+    let mut has_assets = vec![false; fleet.models.len()];
+    for (i, asset) in fleet.assets.iter().enumerate() {
+        if !active(asset) || !scope.sees_asset(fleet, asset) {
+            continue;
+        }
+        has_assets[asset.model] = true;
+        let ms = fleet.asset_milestones(asset);
+        let cadence = index.cadence(asset.organization, asset.model);
+        let last = index.last_assessment(i, on).map(|a| a.date);
+        let Some(due) = next_assessment_due(&ms, &cadence, last, asset.imported_on, on) else {
+            continue;
+        };
+        if due <= until {
+            let model = &fleet.models[asset.model];
+            rows.push(DueRow {
+                kind: DueKind::RiskAssessment,
+                milestone: None,
+                organization: Some(fleet.organizations[asset.organization].name.clone()),
+                asset_id: Some(asset.asset_id.clone()),
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                due_date: due,
+                overdue_days: days_between(due, on),
+            });
+        }
+    }
+    for (i, model) in fleet.models.iter().enumerate() {
+        if !scope.sees_model(fleet, i, has_assets[i]) {
+            continue;
+        }
+        for (kind, m) in [(MilestoneKind::Eol, model.milestones.eol), (MilestoneKind::Eos, model.milestones.eos)] {
+            let Some(m) = m else { continue };
+            if m.date <= until {
+                rows.push(DueRow {
+                    kind: DueKind::Milestone,
+                    milestone: Some(kind),
+                    organization: None,
+                    asset_id: None,
+                    manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                    model: model.name.clone(),
+                    due_date: m.date,
+                    overdue_days: days_between(m.date, on),
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.due_date, a.kind, &a.manufacturer, &a.model, &a.organization, &a.asset_id, a.milestone)
+            .cmp(&(b.due_date, b.kind, &b.manufacturer, &b.model, &b.organization, &b.asset_id, b.milestone))
+    });
+    rows
+}
+
+/// A task that changes hands at a transition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shift {
+    pub task: Task,
+    pub from_party: Party,
+    pub from_lead: Option<Party>,
+    pub to_party: Party,
+    pub to_lead: Option<Party>,
+    pub to_provider: Option<String>,
+}
+
+/// One row of `baton transitions`: a model's next stage change within the horizon, per
+/// organization running it, and what shifts to whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransitionRow {
+    pub manufacturer: String,
+    pub model: String,
+    pub organization: Option<String>,
+    pub milestone: MilestoneKind,
+    pub date: NaiveDate,
+    pub from_stage: Stage,
+    pub to_stage: Stage,
+    pub days_until: i64,
+    pub assets: usize,
+    pub shifts: Vec<Shift>,
+}
+
+/// Upcoming stage changes of models within `horizon` days, with the responsibility shifts they
+/// bring for each organization running the model (agreements applied).
+pub fn transitions(fleet: &Fleet, on: NaiveDate, horizon: u32, scope: Scope) -> Vec<TransitionRow> {
+    let index = fleet.index();
+    let until = add_days(on, i64::from(horizon));
+    // (model, organization) → a representative asset and the count.
+    let mut running: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
+    for (i, a) in fleet.assets.iter().enumerate() {
+        if active(a) && scope.sees_asset(fleet, a) {
+            running.entry((a.model, a.organization)).or_insert((i, 0)).1 += 1;
+        }
+    }
+    let mut rows = Vec::new();
+    for (m, model) in fleet.models.iter().enumerate() {
+        let Some(t) = model.milestones.next_transition(on).filter(|t| t.date <= until) else {
+            continue;
+        };
+        let operators: Vec<_> = running.range((m, 0)..(m + 1, 0)).map(|(&(_, o), &v)| (o, v)).collect();
+        if !scope.sees_model(fleet, m, !operators.is_empty()) {
+            continue;
+        }
+        let base = |organization: Option<String>, assets: usize, shifts: Vec<Shift>| TransitionRow {
+            manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+            model: model.name.clone(),
+            organization,
+            milestone: t.milestone,
+            date: t.date,
+            from_stage: t.from,
+            to_stage: t.to,
+            days_until: days_between(on, t.date),
+            assets,
+            shifts,
+        };
+        if operators.is_empty() {
+            let shifts = Task::sorted_by_key()
+                .into_iter()
+                .filter_map(|task| {
+                    let (a, b) = (default_cell(task, t.from), default_cell(task, t.to));
+                    ((a.party, a.lead) != (b.party, b.lead)).then_some(Shift {
+                        task,
+                        from_party: a.party,
+                        from_lead: a.lead,
+                        to_party: b.party,
+                        to_lead: b.lead,
+                        to_provider: None,
+                    })
+                })
+                .collect();
+            rows.push(base(None, 0, shifts));
+            continue;
+        }
+        for (org, (sample, count)) in operators {
+            let asset = &fleet.assets[sample];
+            let shifts = Task::sorted_by_key()
+                .into_iter()
+                .filter_map(|task| {
+                    let a = resolve(&index, asset, task, t.from);
+                    let b = resolve(&index, asset, task, t.to);
+                    ((a.party, a.lead, &a.provider) != (b.party, b.lead, &b.provider)).then_some(Shift {
+                        task,
+                        from_party: a.party,
+                        from_lead: a.lead,
+                        to_party: b.party,
+                        to_lead: b.lead,
+                        to_provider: b.provider,
+                    })
+                })
+                .collect();
+            rows.push(base(Some(fleet.organizations[org].name.clone()), count, shifts));
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.date, &a.manufacturer, &a.model, &a.organization).cmp(&(b.date, &b.manufacturer, &b.model, &b.organization))
+    });
+    rows
+}
+
+/// The fleet at a glance: what `baton report` and the demo print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FleetSummary {
+    pub on: NaiveDate,
+    pub organizations: usize,
+    pub models: usize,
+    pub assets: usize,
+    pub decommissioned: usize,
+    pub models_by_stage: BTreeMap<Stage, usize>,
+    pub assets_by_stage: BTreeMap<Stage, usize>,
+    pub transfer_windows_open: usize,
+    pub short_notice: usize,
+    pub unannounced: usize,
+    pub gaps: usize,
+    pub gaps_by_task: BTreeMap<Task, usize>,
+    pub assessments_overdue: usize,
+    pub assessments_due_90_days: usize,
+    pub transitions_365_days: usize,
+}
+
+pub fn summary(fleet: &Fleet, on: NaiveDate, scope: Scope) -> FleetSummary {
+    let life = lifecycle(fleet, on, scope);
+    let mut models_by_stage = BTreeMap::new();
+    for row in &life {
+        *models_by_stage.entry(row.stage).or_insert(0) += 1;
+    }
+    let mut assets_by_stage = BTreeMap::new();
+    let mut decommissioned = 0;
+    let mut assets = 0;
+    for a in fleet.assets.iter().filter(|a| scope.sees_asset(fleet, a)) {
+        if !active(a) {
+            decommissioned += 1;
+            continue;
+        }
+        assets += 1;
+        *assets_by_stage.entry(fleet.asset_milestones(a).stage_on(on)).or_insert(0) += 1;
+    }
+    let notices = life.iter().flat_map(|r| &r.notice_findings);
+    let short_notice = notices.clone().filter(|f| f.kind == crate::lifecycle::NoticeKind::ShortNotice).count();
+    let unannounced = notices.filter(|f| f.kind == crate::lifecycle::NoticeKind::Unannounced).count();
+    let gap_rows = gaps(fleet, on, scope);
+    let mut gaps_by_task = BTreeMap::new();
+    for g in &gap_rows {
+        *gaps_by_task.entry(g.task).or_insert(0) += 1;
+    }
+    let due_rows = due(fleet, on, Some(90), scope);
+    let assessments = due_rows.iter().filter(|r| r.kind == DueKind::RiskAssessment);
+    FleetSummary {
+        on,
+        organizations: fleet.organizations.len(),
+        models: life.len(),
+        assets,
+        decommissioned,
+        models_by_stage,
+        assets_by_stage,
+        transfer_windows_open: life.iter().filter(|r| r.transfer_window).count(),
+        short_notice,
+        unannounced,
+        gaps: gap_rows.len(),
+        gaps_by_task,
+        assessments_overdue: assessments.clone().filter(|r| r.overdue_days > 0).count(),
+        assessments_due_90_days: assessments.filter(|r| r.overdue_days <= 0).count(),
+        transitions_365_days: transitions(fleet, on, 365, scope).len(),
+    }
+}
