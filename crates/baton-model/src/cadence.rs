@@ -86,8 +86,14 @@ mod tests {
     fn ms() -> Milestones {
         Milestones {
             general_availability: Some(d("2015-01-01")),
-            eol: Some(Dated { date: d("2026-03-01"), announced: None }),
-            eos: Some(Dated { date: d("2027-01-01"), announced: None }),
+            eol: Some(Dated {
+                date: d("2026-03-01"),
+                announced: None,
+            }),
+            eos: Some(Dated {
+                date: d("2027-01-01"),
+                announced: None,
+            }),
         }
     }
 
@@ -95,40 +101,113 @@ mod tests {
     fn interval_follows_stage_on_assessment_date() {
         let c = Cadence::default();
         // Support: 12 months.
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2024-01-31")), d("2020-01-01"), d("2025-06-01")), Some(d("2025-01-31")));
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2024-01-31")),
+                d("2020-01-01"),
+                d("2025-06-01")
+            ),
+            Some(d("2025-01-31"))
+        );
         // Limited support: 6 months, clamped to the month end.
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2026-03-31")), d("2020-01-01"), d("2026-06-01")), Some(d("2026-09-30")));
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2026-03-31")),
+                d("2020-01-01"),
+                d("2026-06-01")
+            ),
+            Some(d("2026-09-30"))
+        );
         // End of support: 3 months.
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2027-11-30")), d("2020-01-01"), d("2028-01-01")), Some(d("2028-02-29")));
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2027-11-30")),
+                d("2020-01-01"),
+                d("2028-01-01")
+            ),
+            Some(d("2028-02-29"))
+        );
     }
 
     #[test]
     fn entering_a_new_stage_calls_for_a_fresh_assessment() {
         let c = Cadence::default();
         // Assessed in Support 2025-06-01: +12 months = 2026-06-01, but EOL on 2026-03-01 comes first.
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2025-06-01")), d("2020-01-01"), d("2025-07-01")), Some(d("2026-03-01")));
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2025-06-01")),
+                d("2020-01-01"),
+                d("2025-07-01")
+            ),
+            Some(d("2026-03-01"))
+        );
         // In Limited Support 2026-10-01: +6 = 2027-04-01, EOS 2027-01-01 first.
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2026-10-01")), d("2020-01-01"), d("2026-11-01")), Some(d("2027-01-01")));
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2026-10-01")),
+                d("2020-01-01"),
+                d("2026-11-01")
+            ),
+            Some(d("2027-01-01"))
+        );
     }
 
     #[test]
     fn never_assessed() {
         let c = Cadence::default();
         // Imported long after entering Support: due on import.
-        assert_eq!(next_assessment_due(&ms(), &c, None, d("2024-05-05"), d("2025-01-01")), Some(d("2024-05-05")));
+        assert_eq!(
+            next_assessment_due(&ms(), &c, None, d("2024-05-05"), d("2025-01-01")),
+            Some(d("2024-05-05"))
+        );
         // Imported before EOS: due the day it entered EOS.
-        assert_eq!(next_assessment_due(&ms(), &c, None, d("2024-05-05"), d("2027-06-01")), Some(d("2027-01-01")));
+        assert_eq!(
+            next_assessment_due(&ms(), &c, None, d("2024-05-05"), d("2027-06-01")),
+            Some(d("2027-01-01"))
+        );
         // Unknown GA: due on import.
         let m = Milestones::default();
-        assert_eq!(next_assessment_due(&m, &c, None, d("2024-05-05"), d("2025-01-01")), Some(d("2024-05-05")));
+        assert_eq!(
+            next_assessment_due(&m, &c, None, d("2024-05-05"), d("2025-01-01")),
+            Some(d("2024-05-05"))
+        );
         // Development: nothing due.
-        let dev = Milestones { general_availability: Some(d("2030-01-01")), ..Milestones::default() };
-        assert_eq!(next_assessment_due(&dev, &c, None, d("2024-05-05"), d("2025-01-01")), None);
+        let dev = Milestones {
+            general_availability: Some(d("2030-01-01")),
+            ..Milestones::default()
+        };
+        assert_eq!(
+            next_assessment_due(&dev, &c, None, d("2024-05-05"), d("2025-01-01")),
+            None
+        );
     }
 
     #[test]
     fn policy_intervals() {
-        let c = Cadence { support: 24, limited_support: 1, end_of_support: 1 };
-        assert_eq!(next_assessment_due(&ms(), &c, Some(d("2020-01-15")), d("2020-01-01"), d("2020-02-01")), Some(d("2022-01-15")));
+        let c = Cadence {
+            support: 24,
+            limited_support: 1,
+            end_of_support: 1,
+        };
+        assert_eq!(
+            next_assessment_due(
+                &ms(),
+                &c,
+                Some(d("2020-01-15")),
+                d("2020-01-01"),
+                d("2020-02-01")
+            ),
+            Some(d("2022-01-15"))
+        );
     }
 }

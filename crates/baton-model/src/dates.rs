@@ -18,7 +18,11 @@ pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 /// `date` plus `days` (saturating at the calendar's ends).
 pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(chrono::TimeDelta::days(days))
-        .unwrap_or(if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
 }
 
 /// Parse an ISO 8601 calendar date (`YYYY-MM-DD`). A timestamp (`YYYY-MM-DDThh:mm:ss…`) is read in

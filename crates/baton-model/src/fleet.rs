@@ -118,7 +118,10 @@ impl Fleet {
     pub fn index(&self) -> FleetIndex<'_> {
         let mut agreements: HashMap<_, Vec<_>> = HashMap::new();
         for a in &self.agreements {
-            agreements.entry((a.hdo, a.manufacturer, a.task)).or_default().push(a);
+            agreements
+                .entry((a.hdo, a.manufacturer, a.task))
+                .or_default()
+                .push(a);
         }
         let capabilities = self
             .capabilities
@@ -127,7 +130,10 @@ impl Fleet {
             .collect();
         let mut policies: HashMap<_, Vec<_>> = HashMap::new();
         for p in &self.policies {
-            policies.entry((p.organization, p.setting)).or_default().push(p);
+            policies
+                .entry((p.organization, p.setting))
+                .or_default()
+                .push(p);
         }
         let mut latest_assessment: HashMap<usize, Vec<&Assessment>> = HashMap::new();
         for a in &self.assessments {
@@ -155,7 +161,13 @@ impl Fleet {
 impl FleetIndex<'_> {
     /// The most specific agreement for an HDO, model, task and stage: a model's own over its
     /// manufacturer's, a stage's own over every stage's.
-    pub fn agreement(&self, hdo: usize, model: usize, task: Task, stage: Stage) -> Option<&Agreement> {
+    pub fn agreement(
+        &self,
+        hdo: usize,
+        model: usize,
+        task: Task,
+        stage: Stage,
+    ) -> Option<&Agreement> {
         let manufacturer = self.fleet.models[model].manufacturer;
         let candidates = self.agreements.get(&(hdo, manufacturer, task))?;
         candidates
@@ -167,7 +179,10 @@ impl FleetIndex<'_> {
 
     /// Whether an organization declared it can do a task; undeclared counts as capable.
     pub fn capable(&self, organization: usize, task: Task) -> bool {
-        self.capabilities.get(&(organization, task)).copied().unwrap_or(true)
+        self.capabilities
+            .get(&(organization, task))
+            .copied()
+            .unwrap_or(true)
     }
 
     /// The most specific policy value of an organization for a model: the model's own, then its

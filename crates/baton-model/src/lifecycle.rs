@@ -59,7 +59,10 @@ impl Milestones {
             });
         }
         if let Some(ga) = self.general_availability {
-            for (kind, m) in [(MilestoneKind::Eol, self.eol), (MilestoneKind::Eos, self.eos)] {
+            for (kind, m) in [
+                (MilestoneKind::Eol, self.eol),
+                (MilestoneKind::Eos, self.eos),
+            ] {
                 if let Some(m) = m
                     && m.date < ga
                 {
@@ -118,7 +121,10 @@ impl Milestones {
 
     fn dated(&self) -> [(MilestoneKind, Option<NaiveDate>); 3] {
         [
-            (MilestoneKind::GeneralAvailability, self.general_availability),
+            (
+                MilestoneKind::GeneralAvailability,
+                self.general_availability,
+            ),
             (MilestoneKind::Eol, self.eol.map(|m| m.date)),
             (MilestoneKind::Eos, self.eos.map(|m| m.date)),
         ]
@@ -163,7 +169,10 @@ impl Milestones {
     /// `unannounced`.
     pub fn notice_findings(&self, required: impl Fn(MilestoneKind) -> i64) -> Vec<NoticeFinding> {
         let mut out = Vec::new();
-        for (kind, m) in [(MilestoneKind::Eol, self.eol), (MilestoneKind::Eos, self.eos)] {
+        for (kind, m) in [
+            (MilestoneKind::Eol, self.eol),
+            (MilestoneKind::Eos, self.eos),
+        ] {
             let Some(m) = m else { continue };
             let required_days = required(kind);
             match m.announced {
@@ -234,8 +243,14 @@ mod tests {
     fn ms(ga: Option<&str>, eol: Option<&str>, eos: Option<&str>) -> Milestones {
         Milestones {
             general_availability: ga.map(d),
-            eol: eol.map(|x| Dated { date: d(x), announced: None }),
-            eos: eos.map(|x| Dated { date: d(x), announced: None }),
+            eol: eol.map(|x| Dated {
+                date: d(x),
+                announced: None,
+            }),
+            eos: eos.map(|x| Dated {
+                date: d(x),
+                announced: None,
+            }),
         }
     }
 
@@ -261,7 +276,10 @@ mod tests {
 
     #[test]
     fn unknown_ga_means_on_the_market() {
-        assert_eq!(ms(None, None, None).stage_on(d("1990-01-01")), Stage::Support);
+        assert_eq!(
+            ms(None, None, None).stage_on(d("1990-01-01")),
+            Stage::Support
+        );
     }
 
     #[test]
@@ -275,16 +293,31 @@ mod tests {
 
     #[test]
     fn validation() {
-        assert!(ms(None, Some("2026-01-01"), Some("2025-01-01")).validate().is_err());
-        assert!(ms(Some("2027-01-01"), Some("2026-01-01"), None).validate().is_err());
-        assert!(ms(None, Some("2026-01-01"), Some("2026-01-01")).validate().is_ok());
+        assert!(
+            ms(None, Some("2026-01-01"), Some("2025-01-01"))
+                .validate()
+                .is_err()
+        );
+        assert!(
+            ms(Some("2027-01-01"), Some("2026-01-01"), None)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            ms(None, Some("2026-01-01"), Some("2026-01-01"))
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]
     fn next_transition_skips_dead_milestones() {
         let m = ms(Some("2020-01-01"), Some("2025-01-01"), Some("2027-01-01"));
         let t = m.next_transition(d("2024-01-01")).unwrap();
-        assert_eq!((t.milestone, t.to), (MilestoneKind::Eol, Stage::LimitedSupport));
+        assert_eq!(
+            (t.milestone, t.to),
+            (MilestoneKind::Eol, Stage::LimitedSupport)
+        );
         let t = m.next_transition(d("2025-01-01")).unwrap();
         assert_eq!((t.milestone, t.date), (MilestoneKind::Eos, d("2027-01-01")));
         assert!(m.next_transition(d("2027-01-01")).is_none());
@@ -309,8 +342,14 @@ mod tests {
     fn notice_findings() {
         let m = Milestones {
             general_availability: None,
-            eol: Some(Dated { date: d("2026-01-01"), announced: Some(d("2024-01-03")) }),
-            eos: Some(Dated { date: d("2028-01-01"), announced: None }),
+            eol: Some(Dated {
+                date: d("2026-01-01"),
+                announced: Some(d("2024-01-03")),
+            }),
+            eos: Some(Dated {
+                date: d("2028-01-01"),
+                announced: None,
+            }),
         };
         let f = m.notice_findings(|_| DEFAULT_NOTICE_DAYS);
         assert_eq!(f.len(), 2);
@@ -319,7 +358,10 @@ mod tests {
         assert_eq!(f[1].kind, NoticeKind::Unannounced);
         assert_eq!(f[1].lead_days, None);
         let ok = Milestones {
-            eol: Some(Dated { date: d("2026-01-01"), announced: Some(d("2024-01-01")) }),
+            eol: Some(Dated {
+                date: d("2026-01-01"),
+                announced: Some(d("2024-01-01")),
+            }),
             ..Milestones::default()
         };
         assert!(ok.notice_findings(|_| 730).is_empty());

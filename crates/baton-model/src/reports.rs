@@ -62,7 +62,10 @@ pub fn lifecycle(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<LifecycleRow
     let mut counts = vec![0usize; fleet.models.len()];
     let mut operators: Vec<Vec<usize>> = vec![Vec::new(); fleet.models.len()];
     for asset in fleet.assets.iter().filter(|a| active(a)) {
-        if scope.organization.is_some_and(|o| o != asset.organization && fleet.models[asset.model].manufacturer != o) {
+        if scope
+            .organization
+            .is_some_and(|o| o != asset.organization && fleet.models[asset.model].manufacturer != o)
+        {
             continue;
         }
         counts[asset.model] += 1;
@@ -163,7 +166,11 @@ pub struct ResponsibilityRow {
     pub shifts: bool,
 }
 
-fn capability_of(index: &FleetIndex<'_>, asset: &Asset, task: Task) -> impl Fn(Party, Option<&str>) -> bool {
+fn capability_of(
+    index: &FleetIndex<'_>,
+    asset: &Asset,
+    task: Task,
+) -> impl Fn(Party, Option<&str>) -> bool {
     let fleet = index.fleet;
     let hdo_ok = index.capable(asset.organization, task);
     let mdm_ok = index.capable(fleet.models[asset.model].manufacturer, task);
@@ -177,7 +184,12 @@ fn capability_of(index: &FleetIndex<'_>, asset: &Asset, task: Task) -> impl Fn(P
     move |party, provider| match party {
         Party::Hdo => hdo_ok,
         Party::Mdm => mdm_ok,
-        _ => provider.is_none_or(|p| providers.iter().find(|(n, _)| n == p).is_none_or(|(_, ok)| *ok)),
+        _ => provider.is_none_or(|p| {
+            providers
+                .iter()
+                .find(|(n, _)| n == p)
+                .is_none_or(|(_, ok)| *ok)
+        }),
     }
 }
 
@@ -216,6 +228,9 @@ pub fn responsibilities(fleet: &Fleet, asset: usize, on: NaiveDate) -> Vec<Respo
         .collect()
 }
 
+/// Assets sharing organization, model, release and stage share their answers.
+type GroupKey = (usize, usize, Option<usize>, Stage);
+
 /// One row of `baton gaps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GapRow {
@@ -232,10 +247,14 @@ pub struct GapRow {
 pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
     let index = fleet.index();
     // Assets of one organization, release and stage share their answer: compute it once.
-    let mut memo: HashMap<(usize, usize, Option<usize>, Stage), Vec<(Task, GapReason)>> = HashMap::new();
+    let mut memo: HashMap<GroupKey, Vec<(Task, GapReason)>> = HashMap::new();
     let tasks = Task::sorted_by_key();
     let mut rows = Vec::new();
-    for asset in fleet.assets.iter().filter(|a| active(a) && scope.sees_asset(fleet, a)) {
+    for asset in fleet
+        .assets
+        .iter()
+        .filter(|a| active(a) && scope.sees_asset(fleet, a))
+    {
         let stage = fleet.asset_milestones(asset).stage_on(on);
         let key = (asset.organization, asset.model, asset.release, stage);
         let found = memo.entry(key).or_insert_with(|| {
@@ -261,7 +280,11 @@ pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
         }
     }
     rows.sort_by(|a, b| {
-        (&a.organization, &a.asset_id, a.task.key()).cmp(&(&b.organization, &b.asset_id, b.task.key()))
+        (&a.organization, &a.asset_id, a.task.key()).cmp(&(
+            &b.organization,
+            &b.asset_id,
+            b.task.key(),
+        ))
     });
     rows
 }
@@ -322,7 +345,10 @@ pub fn due(fleet: &Fleet, on: NaiveDate, horizon: Option<u32>, scope: Scope) -> 
         if !scope.sees_model(fleet, i, has_assets[i]) {
             continue;
         }
-        for (kind, m) in [(MilestoneKind::Eol, model.milestones.eol), (MilestoneKind::Eos, model.milestones.eos)] {
+        for (kind, m) in [
+            (MilestoneKind::Eol, model.milestones.eol),
+            (MilestoneKind::Eos, model.milestones.eos),
+        ] {
             let Some(m) = m else { continue };
             if m.date <= until {
                 rows.push(DueRow {
@@ -339,8 +365,24 @@ pub fn due(fleet: &Fleet, on: NaiveDate, horizon: Option<u32>, scope: Scope) -> 
         }
     }
     rows.sort_by(|a, b| {
-        (a.due_date, a.kind, &a.manufacturer, &a.model, &a.organization, &a.asset_id, a.milestone)
-            .cmp(&(b.due_date, b.kind, &b.manufacturer, &b.model, &b.organization, &b.asset_id, b.milestone))
+        (
+            a.due_date,
+            a.kind,
+            &a.manufacturer,
+            &a.model,
+            &a.organization,
+            &a.asset_id,
+            a.milestone,
+        )
+            .cmp(&(
+                b.due_date,
+                b.kind,
+                &b.manufacturer,
+                &b.model,
+                &b.organization,
+                &b.asset_id,
+                b.milestone,
+            ))
     });
     rows
 }
@@ -386,25 +428,33 @@ pub fn transitions(fleet: &Fleet, on: NaiveDate, horizon: u32, scope: Scope) -> 
     }
     let mut rows = Vec::new();
     for (m, model) in fleet.models.iter().enumerate() {
-        let Some(t) = model.milestones.next_transition(on).filter(|t| t.date <= until) else {
+        let Some(t) = model
+            .milestones
+            .next_transition(on)
+            .filter(|t| t.date <= until)
+        else {
             continue;
         };
-        let operators: Vec<_> = running.range((m, 0)..(m + 1, 0)).map(|(&(_, o), &v)| (o, v)).collect();
+        let operators: Vec<_> = running
+            .range((m, 0)..(m + 1, 0))
+            .map(|(&(_, o), &v)| (o, v))
+            .collect();
         if !scope.sees_model(fleet, m, !operators.is_empty()) {
             continue;
         }
-        let base = |organization: Option<String>, assets: usize, shifts: Vec<Shift>| TransitionRow {
-            manufacturer: fleet.organizations[model.manufacturer].name.clone(),
-            model: model.name.clone(),
-            organization,
-            milestone: t.milestone,
-            date: t.date,
-            from_stage: t.from,
-            to_stage: t.to,
-            days_until: days_between(on, t.date),
-            assets,
-            shifts,
-        };
+        let base =
+            |organization: Option<String>, assets: usize, shifts: Vec<Shift>| TransitionRow {
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                organization,
+                milestone: t.milestone,
+                date: t.date,
+                from_stage: t.from,
+                to_stage: t.to,
+                days_until: days_between(on, t.date),
+                assets,
+                shifts,
+            };
         if operators.is_empty() {
             let shifts = Task::sorted_by_key()
                 .into_iter()
@@ -430,21 +480,32 @@ pub fn transitions(fleet: &Fleet, on: NaiveDate, horizon: u32, scope: Scope) -> 
                 .filter_map(|task| {
                     let a = resolve(&index, asset, task, t.from);
                     let b = resolve(&index, asset, task, t.to);
-                    ((a.party, a.lead, &a.provider) != (b.party, b.lead, &b.provider)).then_some(Shift {
-                        task,
-                        from_party: a.party,
-                        from_lead: a.lead,
-                        to_party: b.party,
-                        to_lead: b.lead,
-                        to_provider: b.provider,
-                    })
+                    ((a.party, a.lead, &a.provider) != (b.party, b.lead, &b.provider)).then_some(
+                        Shift {
+                            task,
+                            from_party: a.party,
+                            from_lead: a.lead,
+                            to_party: b.party,
+                            to_lead: b.lead,
+                            to_provider: b.provider,
+                        },
+                    )
                 })
                 .collect();
-            rows.push(base(Some(fleet.organizations[org].name.clone()), count, shifts));
+            rows.push(base(
+                Some(fleet.organizations[org].name.clone()),
+                count,
+                shifts,
+            ));
         }
     }
     rows.sort_by(|a, b| {
-        (a.date, &a.manufacturer, &a.model, &a.organization).cmp(&(b.date, &b.manufacturer, &b.model, &b.organization))
+        (a.date, &a.manufacturer, &a.model, &a.organization).cmp(&(
+            b.date,
+            &b.manufacturer,
+            &b.model,
+            &b.organization,
+        ))
     });
     rows
 }
@@ -484,18 +545,27 @@ pub fn summary(fleet: &Fleet, on: NaiveDate, scope: Scope) -> FleetSummary {
             continue;
         }
         assets += 1;
-        *assets_by_stage.entry(fleet.asset_milestones(a).stage_on(on)).or_insert(0) += 1;
+        *assets_by_stage
+            .entry(fleet.asset_milestones(a).stage_on(on))
+            .or_insert(0) += 1;
     }
     let notices = life.iter().flat_map(|r| &r.notice_findings);
-    let short_notice = notices.clone().filter(|f| f.kind == crate::lifecycle::NoticeKind::ShortNotice).count();
-    let unannounced = notices.filter(|f| f.kind == crate::lifecycle::NoticeKind::Unannounced).count();
+    let short_notice = notices
+        .clone()
+        .filter(|f| f.kind == crate::lifecycle::NoticeKind::ShortNotice)
+        .count();
+    let unannounced = notices
+        .filter(|f| f.kind == crate::lifecycle::NoticeKind::Unannounced)
+        .count();
     let gap_rows = gaps(fleet, on, scope);
     let mut gaps_by_task = BTreeMap::new();
     for g in &gap_rows {
         *gaps_by_task.entry(g.task).or_insert(0) += 1;
     }
     let due_rows = due(fleet, on, Some(90), scope);
-    let assessments = due_rows.iter().filter(|r| r.kind == DueKind::RiskAssessment);
+    let assessments = due_rows
+        .iter()
+        .filter(|r| r.kind == DueKind::RiskAssessment);
     FleetSummary {
         on,
         organizations: fleet.organizations.len(),

@@ -197,7 +197,10 @@ mod tests {
         for s in Stage::ALL {
             assert_eq!(s.to_string().parse::<Stage>().unwrap(), *s);
         }
-        assert_eq!(" Limited-Support ".parse::<Stage>().unwrap(), Stage::LimitedSupport);
+        assert_eq!(
+            " Limited-Support ".parse::<Stage>().unwrap(),
+            Stage::LimitedSupport
+        );
     }
 
     #[test]

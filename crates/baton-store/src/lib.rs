@@ -1,0 +1,179 @@
+//! Baton's storage on SQLite (the default) and PostgreSQL, with the same migrations and the same
+//! behaviour on both. Every import runs in one transaction; the fleet is read back whole into the
+//! pure model, where the reports are computed.
+
+mod db;
+mod import;
+mod load;
+mod schema;
+pub mod testing;
+
+use baton_formats::InputError;
+use baton_formats::inventory as inv;
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+pub use db::{Db, Target, Value};
+pub use import::ImportSummary;
+pub use load::LoadedFleet;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("database holds an unexpected value: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// The kinds of inventory file `import` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Models,
+    Releases,
+    Assets,
+    Agreements,
+    Capabilities,
+    Policies,
+    Aliases,
+    Assessments,
+}
+
+pub(crate) fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub struct Store {
+    db: Db,
+    target: Target,
+}
+
+impl Store {
+    /// Open (creating the SQLite file if needed) and migrate.
+    pub fn open(url: &str) -> Result<Store, StoreError> {
+        let target = Target::parse(url);
+        let mut db = Db::open(&target)?;
+        schema::migrate(&mut db)?;
+        Ok(Store { db, target })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Direct access for tests and maintenance commands.
+    pub fn db(&mut self) -> &mut Db {
+        &mut self.db
+    }
+
+    /// Parse and apply one inventory file in one transaction. `today` is the date recorded as the
+    /// import day of new assets.
+    pub fn import(
+        &mut self,
+        kind: ImportKind,
+        file: &str,
+        bytes: &[u8],
+        today: NaiveDate,
+    ) -> Result<ImportSummary, StoreError> {
+        let sha256 = hex(&Sha256::digest(bytes));
+        let ctx = import::Ctx {
+            file,
+            sha256: &sha256,
+            today,
+        };
+        let db = &mut self.db;
+        match kind {
+            ImportKind::Models => {
+                let rows = inv::read_models(file, bytes)?;
+                db.transaction(|db| import::models(db, &ctx, &rows))
+            }
+            ImportKind::Releases => {
+                let rows = inv::read_releases(file, bytes)?;
+                db.transaction(|db| import::releases(db, &ctx, &rows))
+            }
+            ImportKind::Assets => {
+                let rows = inv::read_assets(file, bytes)?;
+                db.transaction(|db| import::assets(db, &ctx, &rows))
+            }
+            ImportKind::Agreements => {
+                let rows = inv::read_agreements(file, bytes)?;
+                db.transaction(|db| import::agreements(db, &ctx, &rows))
+            }
+            ImportKind::Capabilities => {
+                let rows = inv::read_capabilities(file, bytes)?;
+                db.transaction(|db| import::capabilities(db, &ctx, &rows))
+            }
+            ImportKind::Policies => {
+                let rows = inv::read_policies(file, bytes)?;
+                db.transaction(|db| import::policies(db, &ctx, &rows))
+            }
+            ImportKind::Aliases => {
+                let rows = inv::read_aliases(file, bytes)?;
+                db.transaction(|db| import::aliases(db, &ctx, &rows))
+            }
+            ImportKind::Assessments => {
+                let rows = inv::read_assessments(file, bytes)?;
+                db.transaction(|db| import::assessments(db, &ctx, &rows))
+            }
+        }
+    }
+
+    /// Record one risk assessment of an asset.
+    pub fn assess(
+        &mut self,
+        record: inv::AssessmentRow,
+        today: NaiveDate,
+    ) -> Result<ImportSummary, StoreError> {
+        let ctx = import::Ctx {
+            file: "assess",
+            sha256: "",
+            today,
+        };
+        let rows = [baton_formats::Located { line: 1, record }];
+        self.db.transaction(|db| {
+            let orgs = import::Orgs::load(db, today)?;
+            let a = &rows[0].record;
+            let found = match orgs.find(&a.organization) {
+                Some(org) => import::asset_ref(db, org, &a.asset_id)?,
+                None => None,
+            };
+            if found.is_none() {
+                return Err(StoreError::NotFound(format!(
+                    "unknown asset '{}/{}'",
+                    a.organization, a.asset_id
+                )));
+            }
+            import::assessments(db, &ctx, &rows)
+        })
+    }
+
+    /// Read the whole fleet into the model.
+    pub fn load_fleet(&mut self) -> Result<LoadedFleet, StoreError> {
+        load::load(&mut self.db)
+    }
+
+    /// The organization a name (or alias) refers to, as an index into a loaded fleet.
+    pub fn resolve_organization(
+        &mut self,
+        name: &str,
+        fleet: &LoadedFleet,
+    ) -> Result<Option<usize>, StoreError> {
+        let orgs = import::Orgs::load(&mut self.db, NaiveDate::MIN)?;
+        Ok(orgs
+            .find(name)
+            .and_then(|id| fleet.org_ids.iter().position(|x| *x == id)))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}

@@ -1,0 +1,205 @@
+//! Reading the fleet back into the pure model.
+
+use std::collections::HashMap;
+
+use baton_model::dates::parse_date;
+use baton_model::fleet::{
+    Agreement, Assessment, Asset, Capability, DeviceModel, Organization, Policy, Release,
+};
+use baton_model::{Dated, Fleet, Milestones};
+use chrono::NaiveDate;
+
+use crate::StoreError;
+use crate::db::{Db, Value};
+
+/// A fleet and the database ids of its organizations and assets (same order as the vectors).
+pub struct LoadedFleet {
+    pub fleet: Fleet,
+    pub org_ids: Vec<i64>,
+    pub asset_ids: Vec<i64>,
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_string())
+}
+
+fn int(v: &Value, what: &str) -> Result<i64, StoreError> {
+    v.int().ok_or_else(|| corrupt(what))
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.text().map(str::to_string)
+}
+
+fn date(v: &Value) -> Result<Option<NaiveDate>, StoreError> {
+    match v.text() {
+        None => Ok(None),
+        Some(t) => parse_date(t).map(Some).map_err(StoreError::Corrupt),
+    }
+}
+
+fn term<T: std::str::FromStr<Err = baton_model::UnknownTerm>>(
+    v: &Value,
+) -> Result<Option<T>, StoreError> {
+    match v.text() {
+        None => Ok(None),
+        Some(t) => t
+            .parse()
+            .map(Some)
+            .map_err(|e: baton_model::UnknownTerm| StoreError::Corrupt(e.to_string())),
+    }
+}
+
+fn req_term<T: std::str::FromStr<Err = baton_model::UnknownTerm>>(
+    v: &Value,
+    what: &str,
+) -> Result<T, StoreError> {
+    term(v)?.ok_or_else(|| corrupt(what))
+}
+
+fn milestones(ga: Option<NaiveDate>, r: &[Value]) -> Result<Milestones, StoreError> {
+    let dated = |d: &Value, a: &Value| -> Result<Option<Dated>, StoreError> {
+        Ok(date(d)?.map(|date| Dated {
+            date,
+            announced: date_or_none(a),
+        }))
+    };
+    Ok(Milestones {
+        general_availability: ga,
+        eol: dated(&r[0], &r[1])?,
+        eos: dated(&r[2], &r[3])?,
+    })
+}
+
+fn date_or_none(v: &Value) -> Option<NaiveDate> {
+    v.text().and_then(|t| parse_date(t).ok())
+}
+
+fn index_of(map: &HashMap<i64, usize>, id: i64, what: &str) -> Result<usize, StoreError> {
+    map.get(&id).copied().ok_or_else(|| corrupt(what))
+}
+
+pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
+    let mut fleet = Fleet::default();
+    let mut org_ids = Vec::new();
+    let mut orgs = HashMap::new();
+    for r in db.query("SELECT id, name, kind FROM organizations ORDER BY id", &[])? {
+        let id = int(&r[0], "organization id")?;
+        orgs.insert(id, fleet.organizations.len());
+        org_ids.push(id);
+        fleet.organizations.push(Organization {
+            name: text(&r[1]).unwrap_or_default(),
+            kind: req_term(&r[2], "organization kind")?,
+        });
+    }
+    let mut models = HashMap::new();
+    for r in db.query(
+        "SELECT id, manufacturer_id, name, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced FROM device_models ORDER BY id",
+        &[],
+    )? {
+        models.insert(int(&r[0], "model id")?, fleet.models.len());
+        fleet.models.push(DeviceModel {
+            manufacturer: index_of(&orgs, int(&r[1], "manufacturer")?, "model manufacturer")?,
+            name: text(&r[2]).unwrap_or_default(),
+            model_number: text(&r[3]),
+            udi_di: text(&r[4]),
+            device_type: text(&r[5]),
+            criticality: term(&r[6])?,
+            milestones: milestones(date(&r[7])?, &r[8..12])?,
+        });
+    }
+    let mut releases = HashMap::new();
+    for r in db.query(
+        "SELECT id, model_id, version, released, eol_date, eol_announced, eos_date, eos_announced FROM releases ORDER BY id",
+        &[],
+    )? {
+        releases.insert(int(&r[0], "release id")?, fleet.releases.len());
+        fleet.releases.push(Release {
+            model: index_of(&models, int(&r[1], "release model")?, "release model")?,
+            version: text(&r[2]).unwrap_or_default(),
+            released: date(&r[3])?,
+            milestones: milestones(None, &r[4..8])?,
+        });
+    }
+    let mut asset_ids = Vec::new();
+    let mut assets = HashMap::new();
+    for r in db.query(
+        "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets ORDER BY id",
+        &[],
+    )? {
+        let id = int(&r[0], "asset id")?;
+        assets.insert(id, fleet.assets.len());
+        asset_ids.push(id);
+        fleet.assets.push(Asset {
+            organization: index_of(&orgs, int(&r[1], "asset organization")?, "asset organization")?,
+            asset_id: text(&r[2]).unwrap_or_default(),
+            model: index_of(&models, int(&r[3], "asset model")?, "asset model")?,
+            release: match r[4].int() {
+                Some(id) => Some(index_of(&releases, id, "asset release")?),
+                None => None,
+            },
+            status: req_term(&r[5], "asset status")?,
+            imported_on: date(&r[6])?.ok_or_else(|| corrupt("asset import date"))?,
+            site: text(&r[7]),
+            department: text(&r[8]),
+            network_zone: text(&r[9]),
+        });
+    }
+    let opt_index =
+        |map: &HashMap<i64, usize>, v: &Value, what: &str| -> Result<Option<usize>, StoreError> {
+            match v.int() {
+                Some(id) => index_of(map, id, what).map(Some),
+                None => Ok(None),
+            }
+        };
+    for r in db.query("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements ORDER BY id", &[])? {
+        fleet.agreements.push(Agreement {
+            manufacturer: index_of(&orgs, int(&r[0], "agreement manufacturer")?, "agreement manufacturer")?,
+            model: opt_index(&models, &r[1], "agreement model")?,
+            hdo: index_of(&orgs, int(&r[2], "agreement hdo")?, "agreement hdo")?,
+            task: req_term(&r[3], "agreement task")?,
+            stage: term(&r[4])?,
+            party: req_term(&r[5], "agreement party")?,
+            lead: term(&r[6])?,
+            provider: opt_index(&orgs, &r[7], "agreement provider")?,
+        });
+    }
+    for r in db.query(
+        "SELECT organization_id, task, capable FROM capabilities",
+        &[],
+    )? {
+        fleet.capabilities.push(Capability {
+            organization: index_of(
+                &orgs,
+                int(&r[0], "capability organization")?,
+                "capability organization",
+            )?,
+            task: req_term(&r[1], "capability task")?,
+            capable: int(&r[2], "capable")? != 0,
+        });
+    }
+    for r in db.query("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies ORDER BY id", &[])? {
+        fleet.policies.push(Policy {
+            organization: index_of(&orgs, int(&r[0], "policy organization")?, "policy organization")?,
+            manufacturer: opt_index(&orgs, &r[1], "policy manufacturer")?,
+            model: opt_index(&models, &r[2], "policy model")?,
+            setting: req_term(&r[3], "policy setting")?,
+            value: int(&r[4], "policy value")?,
+        });
+    }
+    for r in db.query("SELECT asset_ref, assessed_on, assessor, decision, residual, note FROM risk_assessments ORDER BY id", &[])? {
+        fleet.assessments.push(Assessment {
+            asset: index_of(&assets, int(&r[0], "assessment asset")?, "assessment asset")?,
+            date: date(&r[1])?.ok_or_else(|| corrupt("assessment date"))?,
+            assessor: text(&r[2]).unwrap_or_default(),
+            decision: req_term(&r[3], "assessment decision")?,
+            residual: term(&r[4])?,
+            note: text(&r[5]),
+        });
+    }
+    Ok(LoadedFleet {
+        fleet,
+        org_ids,
+        asset_ids,
+    })
+}
