@@ -157,15 +157,9 @@ impl Row<'_> {
         ms.validate().map_err(|e| {
             let column = match e {
                 baton_model::lifecycle::MilestoneError::BeforeGeneralAvailability {
-                    milestone,
+                    milestone: baton_model::MilestoneKind::Eol,
                     ..
-                } => {
-                    if milestone == baton_model::MilestoneKind::Eol {
-                        "eol_date"
-                    } else {
-                        "eos_date"
-                    }
-                }
+                } => "eol_date",
                 _ => "eos_date",
             };
             self.err(column, e.to_string())
@@ -271,9 +265,22 @@ fn read_rows<T>(
         ));
     }
     let mut out = Vec::new();
+    // Line numbers counted from byte offsets: the CSV reader's own count misses CR LF ends.
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |offset: usize| {
+        let (from, line) = counted;
+        let mut offset = offset.min(bytes.len()).max(from);
+        // With CR LF ends a record's position can point at the LF before it.
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        let more = bytes[from..offset].iter().filter(|b| **b == b'\n').count() as u64;
+        counted = (offset, line + more);
+        line + more
+    };
     for record in records {
         let record = record.map_err(|e| csv_error(file, &e))?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(p.byte() as usize));
         if record.len() == 1
             && record
                 .get(0)
@@ -793,6 +800,13 @@ mod tests {
                 .contains("column colour: unknown column")
         );
         assert!(err("").contains("file is empty"));
+        let crlf = format!("{H}A,B,,,,,,,,,\nA,C,,,,,,,,,\n").replace('\n', "\r\n");
+        let crlf = format!("{crlf}A,D,,,,,x,,,,\r\n");
+        assert!(
+            err(&crlf).starts_with("m.csv, line 4, column general_availability"),
+            "{}",
+            err(&crlf)
+        );
         assert!(
             err(&format!("{H},B,,,,,,,,,\n")).contains("column manufacturer: a value is required")
         );

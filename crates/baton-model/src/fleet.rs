@@ -112,6 +112,7 @@ pub struct FleetIndex<'f> {
     capabilities: HashMap<(usize, Task), bool>,
     policies: HashMap<(usize, Setting), Vec<&'f Policy>>,
     latest_assessment: HashMap<usize, Vec<&'f Assessment>>,
+    organizations: HashMap<&'f str, usize>,
 }
 
 impl Fleet {
@@ -139,8 +140,15 @@ impl Fleet {
         for a in &self.assessments {
             latest_assessment.entry(a.asset).or_default().push(a);
         }
+        let organizations = self
+            .organizations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name.as_str(), i))
+            .collect();
         FleetIndex {
             fleet: self,
+            organizations,
             agreements,
             capabilities,
             policies,
@@ -175,6 +183,11 @@ impl FleetIndex<'_> {
             .filter(|a| a.model.is_none_or(|m| m == model) && a.stage.is_none_or(|s| s == stage))
             .max_by_key(|a| (a.model.is_some(), a.stage.is_some()))
             .copied()
+    }
+
+    /// The organization with this exact (canonical) name.
+    pub fn organization_named(&self, name: &str) -> Option<usize> {
+        self.organizations.get(name).copied()
     }
 
     /// Whether an organization declared it can do a task; undeclared counts as capable.

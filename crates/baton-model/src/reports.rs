@@ -11,7 +11,7 @@ use crate::dates::{add_days, days_between};
 use crate::fleet::{Asset, Fleet, FleetIndex};
 use crate::lifecycle::NoticeFinding;
 use crate::responsibility::{GapReason, Responsibility, default_cell, gap_reason};
-use crate::vocab::{AssetStatus, MilestoneKind, OrgKind, Party, Stage, Task};
+use crate::vocab::{AssetStatus, MilestoneKind, Party, Stage, Task};
 
 /// Restrict a report to what one organization sees: an HDO its own assets, an MDM its own models,
 /// a provider the assets of the agreements naming it.
@@ -166,30 +166,19 @@ pub struct ResponsibilityRow {
     pub shifts: bool,
 }
 
-fn capability_of(
-    index: &FleetIndex<'_>,
+fn capability_of<'a>(
+    index: &'a FleetIndex<'_>,
     asset: &Asset,
     task: Task,
-) -> impl Fn(Party, Option<&str>) -> bool {
-    let fleet = index.fleet;
+) -> impl Fn(Party, Option<&str>) -> bool + 'a {
     let hdo_ok = index.capable(asset.organization, task);
-    let mdm_ok = index.capable(fleet.models[asset.model].manufacturer, task);
-    let providers: Vec<(String, bool)> = fleet
-        .organizations
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.kind == OrgKind::ThirdParty)
-        .map(|(i, o)| (o.name.clone(), index.capable(i, task)))
-        .collect();
+    let mdm_ok = index.capable(index.fleet.models[asset.model].manufacturer, task);
     move |party, provider| match party {
         Party::Hdo => hdo_ok,
         Party::Mdm => mdm_ok,
-        _ => provider.is_none_or(|p| {
-            providers
-                .iter()
-                .find(|(n, _)| n == p)
-                .is_none_or(|(_, ok)| *ok)
-        }),
+        _ => provider
+            .and_then(|p| index.organization_named(p))
+            .is_none_or(|p| index.capable(p, task)),
     }
 }
 
@@ -228,8 +217,9 @@ pub fn responsibilities(fleet: &Fleet, asset: usize, on: NaiveDate) -> Vec<Respo
         .collect()
 }
 
-/// Assets sharing organization, model, release and stage share their answers.
-type GroupKey = (usize, usize, Option<usize>, Stage);
+/// Assets of one organization and model in the same stage share their answers (a release only
+/// changes the stage).
+type GroupKey = (usize, usize, Stage);
 
 /// One row of `baton gaps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -256,7 +246,7 @@ pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
         .filter(|a| active(a) && scope.sees_asset(fleet, a))
     {
         let stage = fleet.asset_milestones(asset).stage_on(on);
-        let key = (asset.organization, asset.model, asset.release, stage);
+        let key = (asset.organization, asset.model, stage);
         let found = memo.entry(key).or_insert_with(|| {
             tasks
                 .iter()

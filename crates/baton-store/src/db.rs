@@ -120,7 +120,7 @@ impl Target {
         match self {
             Target::Sqlite(p) => format!("sqlite:{p}"),
             Target::Postgres(u) => match (u.find("://"), u.rfind('@')) {
-                (Some(s), Some(at)) if at > s => {
+                (Some(s), Some(at)) if at > s && u[s + 3..at].contains(':') => {
                     let creds = &u[s + 3..at];
                     let user = creds.split(':').next().unwrap_or("");
                     format!("{}{}:***{}", &u[..s + 3], user, &u[at..])

@@ -118,7 +118,10 @@ impl Orgs {
 }
 
 /// Models by (manufacturer id, model key): (model id, udi_di).
-fn load_models(db: &mut Db) -> Result<HashMap<(i64, String), (i64, Option<String>)>, StoreError> {
+/// Models by (manufacturer id, model key) → (model id, UDI-DI).
+type ModelIndex = HashMap<(i64, String), (i64, Option<String>)>;
+
+fn load_models(db: &mut Db) -> Result<ModelIndex, StoreError> {
     let mut out = HashMap::new();
     for r in db.query(
         "SELECT id, manufacturer_id, name_key, udi_di FROM device_models",
@@ -133,7 +136,7 @@ fn load_models(db: &mut Db) -> Result<HashMap<(i64, String), (i64, Option<String
 
 fn find_model(
     orgs: &Orgs,
-    models: &HashMap<(i64, String), (i64, Option<String>)>,
+    models: &ModelIndex,
     file: &str,
     line: u64,
     manufacturer: &str,

@@ -1,5 +1,7 @@
 //! Storage behaviour, run on every backend available (SQLite always, PostgreSQL in CI).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use baton_model::reports::{self, Scope};
 use baton_store::{ImportKind, Store, StoreError, testing};
 use chrono::NaiveDate;

@@ -463,6 +463,14 @@ mod tests {
     }
 
     #[test]
+    fn error_offsets() {
+        assert_eq!(parse("+A123BJC5D6E71H").unwrap_err().offset(), Some(14));
+        assert_eq!(parse("]d20109501101530004").unwrap_err().offset(), Some(18));
+        assert_eq!(parse("10A\u{1d}10B").unwrap_err().offset(), Some(6));
+        assert_eq!(parse("10A").unwrap_err().offset(), None);
+    }
+
+    #[test]
     fn di_matching() {
         let g = parse("0100012345678905").unwrap();
         assert!(di_matches("00012345678905", &g));

@@ -173,8 +173,9 @@ fn parse_term<T: std::str::FromStr<Err = baton_model::UnknownTerm>>(s: &str) -> 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match run(cli, &mut out) {
+    // Reports can be tens of megabytes: write in blocks, not lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match run(cli, &mut out).and_then(|()| out.flush().map_err(Into::into)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = out.flush();
@@ -336,8 +337,18 @@ pub fn import_file(
     file: &Path,
     today: NaiveDate,
 ) -> Result<baton_store::ImportSummary> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let name = file.display().to_string();
+    // Refuse an oversized file before reading it into memory.
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {name}"))?
+        .len();
+    if size > baton_formats::inventory::MAX_FILE_BYTES as u64 {
+        bail!(
+            "{name}: file is {size} bytes; the limit is {} bytes (64 MiB): split it into several imports",
+            baton_formats::inventory::MAX_FILE_BYTES
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
     Ok(store.import(kind, &name, &bytes, today)?)
 }
 

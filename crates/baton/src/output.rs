@@ -62,7 +62,7 @@ fn cell(v: Option<&Value>, csv: bool) -> String {
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Number(n)) => n.to_string(),
         Some(v) if csv => v.to_string(),
-        Some(Value::Array(items)) => items.iter().map(|i| flat(i)).collect::<Vec<_>>().join("; "),
+        Some(Value::Array(items)) => items.iter().map(flat).collect::<Vec<_>>().join("; "),
         Some(v) => flat(v),
     }
 }

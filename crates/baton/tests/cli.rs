@@ -1,0 +1,386 @@
+//! The `baton` binary as a user runs it, on every available database backend.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use baton_store::testing;
+use serde_json::Value;
+
+const ON: &str = "2026-11-28";
+
+fn baton(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(args)
+        .env("BATON_DATABASE_URL", db)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run baton")
+}
+
+fn ok(db: &str, args: &[&str]) -> String {
+    let out = baton(db, args);
+    assert!(
+        out.status.success(),
+        "baton {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &str, args: &[&str]) -> Value {
+    let text = ok(db, args);
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+fn demo(db: &str, dir: &Path) -> String {
+    ok(
+        db,
+        &[
+            "demo",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--database",
+            db,
+            "--on",
+            ON,
+        ],
+    )
+}
+
+#[test]
+fn demo_then_every_report() {
+    for db in testing::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = demo(&db.url, dir.path());
+        assert!(
+            report.contains("Baton fleet report on 2026-11-28"),
+            "{report}"
+        );
+        for stage in [
+            "development",
+            "support",
+            "limited-support",
+            "end-of-support",
+        ] {
+            assert!(report.contains(stage));
+        }
+        // Options after the subcommand, as well as before.
+        let life = json(&db.url, &["lifecycle", "--format", "json", "--on", ON]);
+        let life = life.as_array().unwrap();
+        assert_eq!(life.len(), 60, "{}", db.backend);
+        let keys: Vec<&str> = life[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "manufacturer",
+                "model",
+                "stage",
+                "next_milestone",
+                "next_milestone_date",
+                "transfer_window",
+                "assets",
+                "notice_findings"
+            ]
+        );
+        let stages: std::collections::BTreeSet<&str> =
+            life.iter().map(|r| r["stage"].as_str().unwrap()).collect();
+        assert_eq!(stages.len(), 4, "every stage present");
+        assert!(life.iter().any(|r| {
+            r["notice_findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "short-notice")
+        }));
+        assert!(life.iter().any(|r| {
+            r["notice_findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "unannounced" && f["lead_days"].is_null())
+        }));
+        let sorted: Vec<(String, String)> = life
+            .iter()
+            .map(|r| {
+                (
+                    r["manufacturer"].as_str().unwrap().into(),
+                    r["model"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let mut expected = sorted.clone();
+        expected.sort();
+        assert_eq!(sorted, expected);
+
+        let gaps = json(&db.url, &["--format", "json", "--on", ON, "gaps"]);
+        let gaps = gaps.as_array().unwrap();
+        assert!(!gaps.is_empty(), "the demo has gaps");
+        let g = &gaps[0];
+        let keys: Vec<&str> = g.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "organization",
+                "asset_id",
+                "manufacturer",
+                "model",
+                "task",
+                "stage",
+                "reason"
+            ]
+        );
+        assert!(
+            gaps.iter()
+                .all(|g| g["reason"] == "not-capable" || g["reason"] == "no-party")
+        );
+
+        // Responsibilities of the first asset with a gap.
+        let asset = format!(
+            "{}/{}",
+            g["organization"].as_str().unwrap(),
+            g["asset_id"].as_str().unwrap()
+        );
+        let resp = json(
+            &db.url,
+            &[
+                "--format",
+                "json",
+                "--on",
+                ON,
+                "responsibilities",
+                "--asset",
+                &asset,
+            ],
+        );
+        let resp = resp.as_array().unwrap();
+        assert_eq!(resp.len(), 16);
+        let first: Vec<&str> = resp[0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .take(6)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            first,
+            ["task", "stage", "party", "lead", "provider", "source"]
+        );
+        let tasks: Vec<&str> = resp.iter().map(|r| r["task"].as_str().unwrap()).collect();
+        let mut sorted = tasks.clone();
+        sorted.sort();
+        assert_eq!(tasks, sorted);
+
+        let due = json(&db.url, &["--format", "json", "--on", ON, "due"]);
+        let due = due.as_array().unwrap();
+        assert!(due.iter().all(|d| d["overdue_days"].as_i64().unwrap() >= 0));
+        assert!(
+            due.iter()
+                .any(|d| d["kind"] == "milestone" && d["organization"].is_null())
+        );
+        let dates: Vec<&str> = due
+            .iter()
+            .map(|d| d["due_date"].as_str().unwrap())
+            .collect();
+        assert!(dates.windows(2).all(|w| w[0] <= w[1]), "sorted by due_date");
+        let ahead = json(
+            &db.url,
+            &["--format", "json", "--on", ON, "due", "--horizon", "90"],
+        );
+        assert!(ahead.as_array().unwrap().len() > due.len());
+        assert!(
+            ahead
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["overdue_days"].as_i64().unwrap() < 0)
+        );
+
+        // Recording an assessment today clears that asset from the due list.
+        let item = due.iter().find(|d| d["kind"] == "risk-assessment").unwrap();
+        let target = format!(
+            "{}/{}",
+            item["organization"].as_str().unwrap(),
+            item["asset_id"].as_str().unwrap()
+        );
+        ok(
+            &db.url,
+            &[
+                "--on",
+                ON,
+                "assess",
+                "--asset",
+                &target,
+                "--date",
+                ON,
+                "--decision",
+                "mitigate",
+                "--assessor",
+                "R. Chen",
+                "--residual",
+                "medium",
+                "--note",
+                "segmented onto isolated VLAN",
+            ],
+        );
+        let after = json(&db.url, &["--format", "json", "--on", ON, "due"]);
+        assert!(!after.as_array().unwrap().iter().any(|d| d["organization"]
+            == item["organization"]
+            && d["asset_id"] == item["asset_id"]));
+    }
+}
+
+#[test]
+fn demo_is_deterministic_for_a_date() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let run = |dir: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+            .args([
+                "--on",
+                ON,
+                "--format",
+                "json",
+                "demo",
+                "--dir",
+                dir.to_str().unwrap(),
+            ])
+            .env_remove("BATON_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let first = run(a.path());
+    assert_eq!(first, run(b.path()));
+    let summary: Value = serde_json::from_slice(&first).unwrap();
+    assert_eq!(
+        summary["assets"].as_u64().unwrap() + summary["decommissioned"].as_u64().unwrap(),
+        2000
+    );
+    assert!(a.path().join("baton.db").exists());
+    assert!(a.path().join("assets.csv").exists());
+}
+
+#[test]
+fn csv_and_table_output() {
+    let db = testing::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    demo(&db.url, dir.path());
+    let csv = ok(&db.url, &["--format", "csv", "--on", ON, "lifecycle"]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(headers[7], "notice_findings");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 60);
+    // Nested lists are one JSON-encoded cell.
+    assert!(
+        rows.iter()
+            .all(|r| serde_json::from_str::<Value>(&r[7]).unwrap().is_array())
+    );
+    let table = ok(&db.url, &["--on", ON, "gaps"]);
+    assert!(table.lines().next().unwrap().starts_with("organization"));
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_failure_status() {
+    let db = testing::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models.csv");
+    std::fs::write(&models, "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced\nAcme,Pump,,,,extreme,,,,,\n").unwrap();
+    let out = baton(
+        &db.url,
+        &[
+            "--format",
+            "json",
+            "import",
+            "models",
+            models.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "stdout holds only JSON, and nothing on error"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("models.csv, line 2, column criticality: unknown criticality 'extreme'"),
+        "{err}"
+    );
+
+    let out = baton(&db.url, &["responsibilities", "--asset", "no-slash"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ORGANIZATION/ASSET_ID"));
+    let out = baton(&db.url, &["--on", "2026-02-30", "lifecycle"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn udi_parse() {
+    let db = testing::sqlite();
+    let v = json(
+        &db.url,
+        &[
+            "--format",
+            "json",
+            "udi",
+            "parse",
+            "(01)00614141123452(17)291200(10)LOT7(21)SN123",
+        ],
+    );
+    let u = &v[0];
+    assert_eq!(u["issuer"], "gs1");
+    assert_eq!(u["device_identifier"], "00614141123452");
+    assert_eq!(u["expiry_date"], "2029-12-31");
+    assert_eq!(
+        (u["lot"].as_str(), u["serial"].as_str()),
+        (Some("LOT7"), Some("SN123"))
+    );
+    let v = json(
+        &db.url,
+        &[
+            "--format",
+            "json",
+            "udi",
+            "parse",
+            "+A123BJC5D6E71G+2001510X3GG",
+        ],
+    );
+    assert_eq!(v[0]["issuer"], "hibc");
+    let out = baton(&db.url, &["udi", "parse", "+A123BJC5D6E71++$$52001510X3+D"]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_100_megabyte_file_is_refused_and_changes_nothing() {
+    let db = testing::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("assets.csv");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(100 * 1024 * 1024).unwrap();
+    let out = baton(&db.url, &["import", "assets", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("assets.csv: file is 104857600 bytes; the limit is 67108864 bytes"),
+        "{err}"
+    );
+    let life = json(&db.url, &["--format", "json", "lifecycle"]);
+    assert_eq!(life.as_array().unwrap().len(), 0);
+}
