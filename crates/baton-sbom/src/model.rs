@@ -1,0 +1,140 @@
+//! The one normalized SBOM model every reader produces.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The document formats Baton reads. The keys are a public contract (`baton sbom check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum SbomFormat {
+    #[serde(rename = "cyclonedx-json")]
+    CycloneDxJson,
+    #[serde(rename = "cyclonedx-xml")]
+    CycloneDxXml,
+    #[serde(rename = "spdx-json")]
+    SpdxJson,
+    #[serde(rename = "spdx-tag-value")]
+    SpdxTagValue,
+    #[serde(rename = "spdx-yaml")]
+    SpdxYaml,
+    #[serde(rename = "spdx3-jsonld")]
+    Spdx3JsonLd,
+}
+
+impl SbomFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            SbomFormat::CycloneDxJson => "cyclonedx-json",
+            SbomFormat::CycloneDxXml => "cyclonedx-xml",
+            SbomFormat::SpdxJson => "spdx-json",
+            SbomFormat::SpdxTagValue => "spdx-tag-value",
+            SbomFormat::SpdxYaml => "spdx-yaml",
+            SbomFormat::Spdx3JsonLd => "spdx3-jsonld",
+        }
+    }
+}
+
+/// A component's end-of-support date as written: a date, or text where a date belongs (real
+/// device SBOMs write "Until hardware support ends").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum SupportDate {
+    Date(NaiveDate),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hash {
+    /// Algorithm as the document names it, normalized to upper case with dashes (SHA-256).
+    pub algorithm: String,
+    /// Lower-case hex.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Component {
+    /// `bom-ref` (CycloneDX) or SPDXID / `spdxId` (SPDX), falling back to `name@version`.
+    pub reference: String,
+    pub name: String,
+    pub version: Option<String>,
+    /// CycloneDX `type` (application, library, firmware, device, operating-system,
+    /// cryptographic-asset, …); SPDX `primaryPackagePurpose` / `software_primaryPurpose`, lower
+    /// case with dashes.
+    pub kind: Option<String>,
+    pub supplier: Option<String>,
+    pub manufacturer: Option<String>,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub purl: Option<String>,
+    pub cpes: Vec<String>,
+    /// SWID tag id, if any.
+    pub swid: Option<String>,
+    pub hashes: Vec<Hash>,
+    /// License ids or expressions as written.
+    pub licenses: Vec<String>,
+    pub description: Option<String>,
+    /// FDA level of support, as written (`cdx:fda:level-of-support`, a free-form "Level of Support"
+    /// property, or an SPDX annotation).
+    pub support_level: Option<String>,
+    /// FDA end-of-support date (`cdx:fda:end-of-support-date`, "End-of-Support", an SPDX annotation).
+    pub end_of_support: Option<SupportDate>,
+    /// All properties as (name, value), document order.
+    pub properties: Vec<(String, String)>,
+    /// The reference of the enclosing component for nested CycloneDX components.
+    pub parent: Option<String>,
+}
+
+/// `from` depends on each of `to` (CycloneDX `dependencies`, SPDX `DEPENDS_ON`/`CONTAINS`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    pub from: String,
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sbom {
+    pub format: SbomFormat,
+    /// `specVersion` (CycloneDX), `spdxVersion` without the prefix ("2.3"), or "3.0.x".
+    pub spec_version: String,
+    /// CycloneDX `serialNumber` / SPDX `documentNamespace` / SPDX 3 document `spdxId`.
+    pub serial_number: Option<String>,
+    pub name: Option<String>,
+    /// Creation time, read in UTC, when it parses.
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// Authors / creators as written ("Organization: Acme", "Person: …", or a name).
+    pub authors: Vec<String>,
+    /// Tools that made the document.
+    pub tools: Vec<String>,
+    /// What the SBOM describes (CycloneDX `metadata.component`, SPDX `documentDescribes`).
+    pub subject: Option<Component>,
+    /// Every component the document lists (CycloneDX: every entry of `components`, nested ones
+    /// included, not `metadata.component`; SPDX: every package).
+    pub components: Vec<Component>,
+    pub dependencies: Vec<Dependency>,
+    /// Document-level properties (CycloneDX `metadata.properties`).
+    pub properties: Vec<(String, String)>,
+}
+
+/// Something odd in a document that did not stop it being read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// JSON pointer (`/components/3/version`), XML path (`/bom/components/component[4]/version`)
+    /// or `line N` for tag-value.
+    pub location: String,
+    pub message: String,
+}
+
+/// A document and what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed {
+    pub sbom: Sbom,
+    pub warnings: Vec<Warning>,
+}
+
+/// A document that cannot be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {message}")]
+pub struct SbomError {
+    /// File name plus pointer / path / line where known, e.g. `bom.json: /components/3`.
+    pub location: String,
+    pub message: String,
+}
