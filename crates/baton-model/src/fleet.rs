@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use crate::cadence::Cadence;
 use crate::lifecycle::{DEFAULT_NOTICE_DAYS, Milestones};
 use crate::vocab::{
-    AssetStatus, Criticality, Decision, MilestoneKind, OrgKind, Party, Residual, Setting, Stage,
-    Task,
+    AssetStatus, Criticality, Decision, DocumentKind, MilestoneKind, OrgKind, Party, Residual,
+    Setting, Stage, Task,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,26 @@ pub struct Assessment {
     pub note: Option<String>,
 }
 
+/// A document stored for a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseDocument {
+    pub release: usize,
+    pub kind: DocumentKind,
+}
+
+/// A component of a release's current SBOM, with what the SBOM says of its support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseComponent {
+    pub release: usize,
+    pub reference: String,
+    pub name: String,
+    pub version: Option<String>,
+    pub support_level: Option<String>,
+    pub end_of_support: Option<NaiveDate>,
+    /// An end-of-support value that is not a date ("Until hardware support ends").
+    pub end_of_support_text: Option<String>,
+}
+
 /// Everything the reports read. Vectors are in the order the store lists them; assessments of one
 /// asset in the order they were recorded.
 #[derive(Debug, Clone, Default)]
@@ -103,6 +123,8 @@ pub struct Fleet {
     pub capabilities: Vec<Capability>,
     pub policies: Vec<Policy>,
     pub assessments: Vec<Assessment>,
+    pub documents: Vec<ReleaseDocument>,
+    pub components: Vec<ReleaseComponent>,
 }
 
 /// Lookup tables built once per report run.
@@ -154,6 +176,12 @@ impl Fleet {
             policies,
             latest_assessment,
         }
+    }
+
+    /// The milestones of a release: its own over its model's.
+    pub fn release_milestones(&self, release: usize) -> Milestones {
+        let r = &self.releases[release];
+        self.models[r.model].milestones.overridden_by(&r.milestones)
     }
 
     /// The milestones that decide an asset's stage: its release's own, over its model's.

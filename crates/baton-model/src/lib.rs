@@ -13,15 +13,18 @@
 
 pub mod cadence;
 pub mod dates;
+pub mod documentation;
 pub mod fleet;
 pub mod lifecycle;
 pub mod reports;
 pub mod responsibility;
+pub mod sbom_diff;
+pub mod support;
 pub mod vocab;
 
 pub use fleet::Fleet;
 pub use lifecycle::{Dated, Milestones};
 pub use vocab::{
-    AssetStatus, Criticality, Decision, MilestoneKind, OrgKind, Party, Residual, Setting, Stage,
-    Task, UnknownTerm,
+    AssetStatus, Criticality, Decision, DocumentKind, MilestoneKind, OrgKind, Party, Residual,
+    Setting, Stage, Task, UnknownTerm,
 };

@@ -51,6 +51,8 @@ pub struct LifecycleRow {
     pub transfer_window: bool,
     pub assets: usize,
     pub notice_findings: Vec<NoticeFinding>,
+    /// Releases with components that lost support, and the stage N70 §5.5 asks to review them for.
+    pub stage_reviews: Vec<StageReview>,
 }
 
 /// Stage, next milestone, transfer window, asset count and notice problems of every model.
@@ -59,6 +61,7 @@ pub struct LifecycleRow {
 /// and every organization running the model (or only the scoped organization).
 pub fn lifecycle(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<LifecycleRow> {
     let index = fleet.index();
+    let mut reviews = stage_reviews(fleet, on);
     let mut counts = vec![0usize; fleet.models.len()];
     let mut operators: Vec<Vec<usize>> = vec![Vec::new(); fleet.models.len()];
     for asset in fleet.assets.iter().filter(|a| active(a)) {
@@ -104,6 +107,7 @@ pub fn lifecycle(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<LifecycleRow
                 transfer_window: ms.transfer_window_open(on),
                 assets: counts[i],
                 notice_findings: ms.notice_findings(required),
+                stage_reviews: std::mem::take(&mut reviews[i]),
             }
         })
         .collect();
@@ -573,4 +577,304 @@ pub fn summary(fleet: &Fleet, on: NaiveDate, scope: Scope) -> FleetSummary {
         assessments_due_90_days: assessments.filter(|r| r.overdue_days <= 0).count(),
         transitions_365_days: transitions(fleet, on, 365, scope).len(),
     }
+}
+
+/// Releases a scope sees: an MDM its own models' releases, an HDO the releases its assets run.
+fn release_visible(fleet: &Fleet, scope: Scope, release: usize, run_by: &[Vec<usize>]) -> bool {
+    match scope.organization {
+        None => true,
+        Some(o) => {
+            fleet.models[fleet.releases[release].model].manufacturer == o
+                || run_by[release].contains(&o)
+        }
+    }
+}
+
+/// Organizations running each release (assets in use).
+fn release_operators(fleet: &Fleet) -> Vec<Vec<usize>> {
+    let mut run_by: Vec<Vec<usize>> = vec![Vec::new(); fleet.releases.len()];
+    for a in fleet.assets.iter().filter(|a| active(a)) {
+        if let Some(r) = a.release
+            && !run_by[r].contains(&a.organization)
+        {
+            run_by[r].push(a.organization);
+        }
+    }
+    run_by
+}
+
+/// A missing document and the passage that expects it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingDocument {
+    pub kind: crate::vocab::DocumentKind,
+    pub source: &'static str,
+}
+
+/// One row of `baton docs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocsRow {
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub stage: Stage,
+    pub present: Vec<crate::vocab::DocumentKind>,
+    pub missing: Vec<MissingDocument>,
+}
+
+/// Per release, the documentation present and what its stage expects but is missing.
+pub fn docs(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<DocsRow> {
+    let run_by = release_operators(fleet);
+    let mut present: Vec<Vec<crate::vocab::DocumentKind>> = vec![Vec::new(); fleet.releases.len()];
+    for d in &fleet.documents {
+        if !present[d.release].contains(&d.kind) {
+            present[d.release].push(d.kind);
+        }
+    }
+    let mut rows: Vec<DocsRow> = (0..fleet.releases.len())
+        .filter(|r| release_visible(fleet, scope, *r, &run_by))
+        .map(|r| {
+            let release = &fleet.releases[r];
+            let model = &fleet.models[release.model];
+            let stage = fleet.release_milestones(r).stage_on(on);
+            let mut have = present[r].clone();
+            have.sort_by_key(|k| k.key());
+            let missing = crate::documentation::expected(stage)
+                .into_iter()
+                .filter(|e| !have.contains(&e.kind))
+                .map(|e| MissingDocument {
+                    kind: e.kind,
+                    source: e.source,
+                })
+                .collect();
+            DocsRow {
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                version: release.version.clone(),
+                stage,
+                present: have,
+                missing,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.manufacturer, &a.model, &a.version).cmp(&(&b.manufacturer, &b.model, &b.version))
+    });
+    rows
+}
+
+/// One row of `baton unsupported`: a component that lost support, in a release or on an asset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsupportedRow {
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub organization: Option<String>,
+    pub asset_id: Option<String>,
+    pub stage: Stage,
+    pub component: String,
+    pub reference: String,
+    pub reason: String,
+    /// The stage N70 §5.5 asks the manufacturer to review the device for.
+    pub review_stage: Option<Stage>,
+}
+
+/// Components of releases' current SBOMs that are unsupported on `on`; with `per_asset`, one row
+/// per asset in use running the release instead of one per release.
+pub fn unsupported(
+    fleet: &Fleet,
+    on: NaiveDate,
+    scope: Scope,
+    per_asset: bool,
+) -> Vec<UnsupportedRow> {
+    let run_by = release_operators(fleet);
+    let mut by_release: Vec<Vec<(usize, String)>> = vec![Vec::new(); fleet.releases.len()];
+    for (i, c) in fleet.components.iter().enumerate() {
+        if let Some(reason) = crate::support::unsupported_reason(
+            c.support_level.as_deref(),
+            c.end_of_support,
+            c.end_of_support_text.as_deref(),
+            on,
+        ) {
+            by_release[c.release].push((i, reason));
+        }
+    }
+    let row = |r: usize,
+               org: Option<String>,
+               asset: Option<String>,
+               stage: Stage,
+               c: usize,
+               reason: &str| {
+        let release = &fleet.releases[r];
+        let model = &fleet.models[release.model];
+        let comp = &fleet.components[c];
+        UnsupportedRow {
+            manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+            model: model.name.clone(),
+            version: release.version.clone(),
+            organization: org,
+            asset_id: asset,
+            stage,
+            component: match &comp.version {
+                Some(v) => format!("{}@{v}", comp.name),
+                None => comp.name.clone(),
+            },
+            reference: comp.reference.clone(),
+            reason: reason.to_string(),
+            review_stage: crate::support::review_candidate(stage),
+        }
+    };
+    let mut rows = Vec::new();
+    if per_asset {
+        for a in fleet
+            .assets
+            .iter()
+            .filter(|a| active(a) && scope.sees_asset(fleet, a))
+        {
+            let Some(r) = a.release else { continue };
+            let stage = fleet.asset_milestones(a).stage_on(on);
+            for (c, reason) in &by_release[r] {
+                rows.push(row(
+                    r,
+                    Some(fleet.organizations[a.organization].name.clone()),
+                    Some(a.asset_id.clone()),
+                    stage,
+                    *c,
+                    reason,
+                ));
+            }
+        }
+    } else {
+        for (r, comps) in by_release.iter().enumerate() {
+            if comps.is_empty() || !release_visible(fleet, scope, r, &run_by) {
+                continue;
+            }
+            let stage = fleet.release_milestones(r).stage_on(on);
+            for (c, reason) in comps {
+                rows.push(row(r, None, None, stage, *c, reason));
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        (
+            &a.manufacturer,
+            &a.model,
+            &a.version,
+            &a.organization,
+            &a.asset_id,
+            &a.component,
+        )
+            .cmp(&(
+                &b.manufacturer,
+                &b.model,
+                &b.version,
+                &b.organization,
+                &b.asset_id,
+                &b.component,
+            ))
+    });
+    rows
+}
+
+/// A stage review N70 §5.5 raises for a release of a model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageReview {
+    pub release: String,
+    pub component: String,
+    pub reason: String,
+    pub stage: Stage,
+    pub candidate: Stage,
+}
+
+/// Stage reviews per model index, for `baton lifecycle`.
+pub fn stage_reviews(fleet: &Fleet, on: NaiveDate) -> Vec<Vec<StageReview>> {
+    let mut out = vec![Vec::new(); fleet.models.len()];
+    let mut stages: HashMap<usize, Stage> = HashMap::new();
+    for c in &fleet.components {
+        let Some(reason) = crate::support::unsupported_reason(
+            c.support_level.as_deref(),
+            c.end_of_support,
+            c.end_of_support_text.as_deref(),
+            on,
+        ) else {
+            continue;
+        };
+        let stage = *stages
+            .entry(c.release)
+            .or_insert_with(|| fleet.release_milestones(c.release).stage_on(on));
+        let Some(candidate) = crate::support::review_candidate(stage) else {
+            continue;
+        };
+        let release = &fleet.releases[c.release];
+        out[release.model].push(StageReview {
+            release: release.version.clone(),
+            component: match &c.version {
+                Some(v) => format!("{}@{v}", c.name),
+                None => c.name.clone(),
+            },
+            reason,
+            stage,
+            candidate,
+        });
+    }
+    for reviews in &mut out {
+        reviews.sort_by(|a, b| (&a.release, &a.component).cmp(&(&b.release, &b.component)));
+    }
+    out
+}
+
+/// One event in an asset's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryRow {
+    pub date: NaiveDate,
+    pub event: String,
+    pub detail: String,
+}
+
+/// An asset's record, oldest first: when Baton first saw it, every assessment, its status now.
+/// Decommissioned assets are included: this is the one report that keeps them.
+pub fn history(fleet: &Fleet, asset: usize) -> Vec<HistoryRow> {
+    let a = &fleet.assets[asset];
+    let model = &fleet.models[a.model];
+    let release = a
+        .release
+        .map(|r| fleet.releases[r].version.as_str())
+        .unwrap_or("unknown version");
+    let mut rows = vec![HistoryRow {
+        date: a.imported_on,
+        event: "imported".into(),
+        detail: format!(
+            "{} {} {} at {}; status now {}",
+            fleet.organizations[model.manufacturer].name,
+            model.name,
+            release,
+            [a.site.as_deref(), a.department.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" / "),
+            a.status
+        ),
+    }];
+    let mut assessed: Vec<_> = fleet
+        .assessments
+        .iter()
+        .filter(|x| x.asset == asset)
+        .collect();
+    assessed.sort_by_key(|x| x.date);
+    for x in assessed {
+        let mut detail = format!("{} by {}", x.decision, x.assessor);
+        if let Some(r) = x.residual {
+            detail.push_str(&format!(", residual {r}"));
+        }
+        if let Some(n) = &x.note {
+            detail.push_str(&format!(": {n}"));
+        }
+        rows.push(HistoryRow {
+            date: x.date,
+            event: "risk-assessment".into(),
+            detail,
+        });
+    }
+    rows.sort_by_key(|r| r.date);
+    rows
 }

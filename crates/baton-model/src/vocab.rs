@@ -217,3 +217,28 @@ mod tests {
         assert_eq!(json, "\"risk-assessment\"");
     }
 }
+
+vocabulary! {
+    /// Kinds of release documentation: N70 §7.1.1 and §8.1.1.5, FDA premarket 2023 Appendix 4.
+    DocumentKind, "document kind" {
+        Mds2 => "mds2",
+        Sbom => "sbom",
+        SecurityTestReport => "security-test-report",
+        CustomerSecurityDocumentation => "customer-security-documentation",
+        LifecyclePlan => "lifecycle-plan",
+        PatchInstructions => "patch-instructions",
+        CompensatingControlsGuide => "compensating-controls-guide",
+        RiskManagementReport => "risk-management-report",
+        ThreatModel => "threat-model",
+        CybersecurityRiskAssessment => "cybersecurity-risk-assessment",
+        VulnerabilityAssessment => "vulnerability-assessment",
+        UnresolvedAnomalies => "unresolved-anomalies",
+        Traceability => "traceability",
+        Metrics => "metrics",
+        ArchitectureViews => "architecture-views",
+        Labeling => "labeling",
+        ManagementPlan => "management-plan",
+        Cbom => "cbom",
+        Other => "other",
+    }
+}

@@ -182,6 +182,8 @@ fn fleet() -> Fleet {
             residual: None,
             note: None,
         }],
+        documents: vec![],
+        components: vec![],
     }
 }
 

@@ -14,6 +14,7 @@ pub enum Value {
     Null,
     Int(i64),
     Text(String),
+    Bytes(Vec<u8>),
 }
 
 impl Value {
@@ -28,7 +29,7 @@ impl Value {
         match self {
             Value::Int(i) => Some(*i),
             Value::Text(s) => s.parse().ok(),
-            Value::Null => None,
+            Value::Null | Value::Bytes(_) => None,
         }
     }
 }
@@ -72,6 +73,7 @@ impl ToSql for Value {
                 Type::INT8 => s.parse::<i64>()?.to_sql(ty, out),
                 _ => s.to_sql(ty, out),
             },
+            Value::Bytes(b) => b.as_slice().to_sql(ty, out),
         }
     }
 
@@ -89,6 +91,7 @@ impl rusqlite::ToSql for Value {
             Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
             Value::Int(v) => ToSqlOutput::Borrowed(ValueRef::Integer(*v)),
             Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
 }
@@ -221,9 +224,10 @@ impl Db {
                             ValueRef::Null => Value::Null,
                             ValueRef::Integer(v) => Value::Int(v),
                             ValueRef::Real(v) => Value::Text(v.to_string()),
-                            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                            ValueRef::Text(t) => {
                                 Value::Text(String::from_utf8_lossy(t).into_owned())
                             }
+                            ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
                         });
                     }
                     out.push(values);
@@ -255,6 +259,10 @@ impl Db {
                                 .try_get::<_, Option<bool>>(i)
                                 .map_err(pg_err)?
                                 .map(|v| Value::Int(v.into())),
+                            Type::BYTEA => row
+                                .try_get::<_, Option<Vec<u8>>>(i)
+                                .map_err(pg_err)?
+                                .map(Value::Bytes),
                             _ => row
                                 .try_get::<_, Option<String>>(i)
                                 .map_err(pg_err)?

@@ -3,8 +3,10 @@
 //! pure model, where the reports are computed.
 
 mod db;
+mod documents;
 mod import;
 mod load;
+mod notices;
 mod schema;
 pub mod testing;
 
@@ -14,8 +16,10 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 pub use db::{Db, Target, Value};
+pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
 pub use import::ImportSummary;
 pub use load::LoadedFleet;
+pub use notices::{NoticeApplied, NoticeTarget};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -150,6 +154,83 @@ impl Store {
         })
     }
 
+    /// Store a document for a release (created when missing), kept by its sha256.
+    pub fn import_document(
+        &mut self,
+        release: &str,
+        kind: baton_model::DocumentKind,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<DocumentSummary, StoreError> {
+        self.db
+            .transaction(|db| documents::import_document(db, release, kind, file, bytes))
+    }
+
+    /// Store a parsed SBOM for a release (created when missing). The same bytes twice change
+    /// nothing; a newer document supersedes the current one and the component changes are returned.
+    pub fn import_sbom(
+        &mut self,
+        release: &str,
+        file: &str,
+        bytes: &[u8],
+        parsed: &baton_sbom::Parsed,
+    ) -> Result<SbomImport, StoreError> {
+        self.db
+            .transaction(|db| documents::import_sbom(db, release, file, bytes, parsed))
+    }
+
+    /// The SBOMs of a release; the last one is current.
+    pub fn sboms(&mut self, release: &str) -> Result<Vec<SbomInfo>, StoreError> {
+        let id = documents::release_ref(&mut self.db, release, false)?;
+        documents::sboms(&mut self.db, id)
+    }
+
+    /// The components of a stored SBOM.
+    pub fn sbom_components(&mut self, sbom: &SbomInfo) -> Result<Vec<ComponentRow>, StoreError> {
+        documents::components(&mut self.db, sbom.id)
+    }
+
+    /// Component changes between two stored SBOMs.
+    pub fn sbom_diff(
+        &mut self,
+        from: &SbomInfo,
+        to: &SbomInfo,
+    ) -> Result<Vec<baton_model::sbom_diff::ComponentChange>, StoreError> {
+        documents::diff(&mut self.db, from.id, to.id)
+    }
+
+    /// Apply lifecycle notices to a model or release (the one given, else the one each notice
+    /// names), in one transaction.
+    pub fn import_notices(
+        &mut self,
+        target: &NoticeTarget,
+        file: &str,
+        bytes: &[u8],
+        notices: &[baton_notices::Notice],
+        announced: Option<NaiveDate>,
+    ) -> Result<Vec<NoticeApplied>, StoreError> {
+        self.db
+            .transaction(|db| notices::import_notices(db, target, file, bytes, notices, announced))
+    }
+
+    /// Store an MDS2 form (xlsx bytes and its answers as JSON) for a release. Returns the sha256
+    /// and whether it was new.
+    pub fn import_mds2(
+        &mut self,
+        release: &str,
+        file: &str,
+        bytes: &[u8],
+        form_json: &str,
+    ) -> Result<(String, bool), StoreError> {
+        self.db
+            .transaction(|db| documents::import_mds2(db, release, file, bytes, form_json))
+    }
+
+    /// The latest MDS2 form of a release, as JSON.
+    pub fn mds2_form(&mut self, release: &str) -> Result<Option<String>, StoreError> {
+        documents::mds2_form(&mut self.db, release)
+    }
+
     /// Read the whole fleet into the model.
     pub fn load_fleet(&mut self) -> Result<LoadedFleet, StoreError> {
         load::load(&mut self.db)
@@ -168,7 +249,7 @@ impl Store {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()

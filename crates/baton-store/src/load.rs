@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use baton_model::dates::parse_date;
 use baton_model::fleet::{
     Agreement, Assessment, Asset, Capability, DeviceModel, Organization, Policy, Release,
+    ReleaseComponent, ReleaseDocument,
 };
 use baton_model::{Dated, Fleet, Milestones};
 use chrono::NaiveDate;
@@ -195,6 +196,49 @@ pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
             decision: req_term(&r[3], "assessment decision")?,
             residual: term(&r[4])?,
             note: text(&r[5]),
+        });
+    }
+    for r in db.query(
+        "SELECT release_id, kind FROM release_documents ORDER BY id",
+        &[],
+    )? {
+        let release = index_of(
+            &releases,
+            int(&r[0], "document release")?,
+            "document release",
+        )?;
+        let kind = req_term(&r[1], "document kind")?;
+        fleet.documents.push(ReleaseDocument { release, kind });
+    }
+    // Components of each release's current SBOM: the newest by its own timestamp, then by import.
+    let mut current: HashMap<i64, (String, i64)> = HashMap::new();
+    for r in db.query("SELECT id, release_id, document_timestamp FROM sboms", &[])? {
+        let (id, release) = (int(&r[0], "sbom id")?, int(&r[1], "sbom release")?);
+        let key = (r[2].text().unwrap_or_default().to_string(), id);
+        let entry = current.entry(release).or_insert_with(|| key.clone());
+        if key > *entry {
+            *entry = key;
+        }
+    }
+    let current_ids: HashMap<i64, i64> = current
+        .into_iter()
+        .map(|(release, (_, id))| (id, release))
+        .collect();
+    for r in db.query(
+        "SELECT sbom_id, reference, name, version, support_level, end_of_support, end_of_support_text FROM sbom_components ORDER BY sbom_id, position",
+        &[],
+    )? {
+        let Some(release_id) = current_ids.get(&int(&r[0], "component sbom")?) else {
+            continue;
+        };
+        fleet.components.push(ReleaseComponent {
+            release: index_of(&releases, *release_id, "component release")?,
+            reference: text(&r[1]).unwrap_or_default(),
+            name: text(&r[2]).unwrap_or_default(),
+            version: text(&r[3]),
+            support_level: text(&r[4]),
+            end_of_support: date(&r[5])?,
+            end_of_support_text: text(&r[6]),
         });
     }
     Ok(LoadedFleet {

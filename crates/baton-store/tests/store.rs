@@ -298,6 +298,191 @@ fn reopening_migrates_once() {
             .db()
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(versions[0][0].int(), Some(1), "{}", db.backend);
+        assert_eq!(versions[0][0].int(), Some(2), "{}", db.backend);
+    }
+}
+
+fn sbom(
+    timestamp: Option<&str>,
+    components: &[(&str, &str, Option<&str>, Option<&str>)],
+) -> baton_sbom::Parsed {
+    use baton_sbom::{Component, Parsed, Sbom, SbomFormat, SupportDate};
+    Parsed {
+        sbom: Sbom {
+            format: SbomFormat::CycloneDxJson,
+            spec_version: "1.6".into(),
+            serial_number: None,
+            name: None,
+            timestamp: timestamp.map(|t| t.parse().unwrap()),
+            authors: vec![],
+            tools: vec![],
+            subject: None,
+            components: components
+                .iter()
+                .map(|(name, version, level, eos)| Component {
+                    reference: format!("{name}@{version}"),
+                    name: (*name).into(),
+                    version: Some((*version).into()),
+                    support_level: level.map(Into::into),
+                    end_of_support: eos.map(|e| match NaiveDate::parse_from_str(e, "%Y-%m-%d") {
+                        Ok(d) => SupportDate::Date(d),
+                        Err(_) => SupportDate::Text(e.into()),
+                    }),
+                    ..Component::default()
+                })
+                .collect(),
+            dependencies: vec![],
+            properties: vec![],
+        },
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn sboms_supersede_by_their_own_timestamp_and_feed_the_reports() {
+    for db in testing::all() {
+        let mut store = Store::open(&db.url).unwrap();
+        setup(&mut store);
+        store
+            .import(
+                ImportKind::Assets,
+                "a.csv",
+                format!("{ASSET_HEADER}P-1,City Hospital,Acme Medical,Pump 1,2.0,,,,,,in-use\n")
+                    .as_bytes(),
+                day(ON),
+            )
+            .unwrap();
+        let release = "Acme Medical/Pump 1@2.0";
+        let old = sbom(
+            Some("2025-01-01T00:00:00Z"),
+            &[
+                ("openssl", "1.1.1k", None, Some("2023-09-11")),
+                (
+                    "zlib",
+                    "1.2.11",
+                    Some("actively maintained"),
+                    Some("Until hardware support ends"),
+                ),
+            ],
+        );
+        let new = sbom(
+            Some("2026-01-01T00:00:00Z"),
+            &[
+                ("openssl", "3.0.13", None, Some("2026-09-07")),
+                ("zlib", "1.2.11", Some("actively maintained"), None),
+                ("lwip", "2.1.3", Some("abandoned"), None),
+            ],
+        );
+        let first = store
+            .import_sbom(release, "old.json", b"old bytes", &old)
+            .unwrap();
+        assert!(
+            first.new && first.current && first.superseded.is_none(),
+            "{}",
+            db.backend
+        );
+        // The same bytes again: nothing changes.
+        let again = store
+            .import_sbom(release, "old.json", b"old bytes", &old)
+            .unwrap();
+        assert!(!again.new, "{}", db.backend);
+        let second = store
+            .import_sbom(release, "new.json", b"new bytes", &new)
+            .unwrap();
+        assert!(second.current, "{}", db.backend);
+        assert_eq!(second.superseded.as_deref(), Some(first.sha256.as_str()));
+        let changes: Vec<_> = second
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    c.name.as_str(),
+                    c.from_version.as_deref(),
+                    c.to_version.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("lwip", None, Some("2.1.3")),
+                ("openssl", Some("1.1.1k"), Some("3.0.13"))
+            ],
+            "{}",
+            db.backend
+        );
+        // An older document imported later does not supersede.
+        let older = store
+            .import_sbom(
+                release,
+                "older.json",
+                b"older bytes",
+                &sbom(Some("2024-01-01T00:00:00Z"), &[]),
+            )
+            .unwrap();
+        assert!(older.new && !older.current, "{}", db.backend);
+        let list = store.sboms(release).unwrap();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list.last().unwrap().sha256, second.sha256);
+
+        store
+            .import_document(
+                release,
+                baton_model::DocumentKind::Mds2,
+                "mds2.xlsx",
+                b"form",
+            )
+            .unwrap();
+        let fleet = store.load_fleet().unwrap().fleet;
+        assert_eq!(
+            fleet.components.len(),
+            3,
+            "{}: only the current SBOM's components",
+            db.backend
+        );
+        let on = day(ON);
+        let unsupported = reports::unsupported(&fleet, on, Scope::default(), false);
+        let got: Vec<_> = unsupported
+            .iter()
+            .map(|u| (u.component.as_str(), u.reason.as_str(), u.review_stage))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "lwip@2.1.3",
+                    "level of support: abandoned",
+                    Some(baton_model::Stage::EndOfSupport)
+                ),
+                (
+                    "openssl@3.0.13",
+                    "end of support 2026-09-07 has passed",
+                    Some(baton_model::Stage::EndOfSupport)
+                )
+            ],
+            "{}",
+            db.backend
+        );
+        let per_asset = reports::unsupported(&fleet, on, Scope::default(), true);
+        assert_eq!(per_asset.len(), 2);
+        assert_eq!(per_asset[0].asset_id.as_deref(), Some("P-1"));
+        let life = reports::lifecycle(&fleet, on, Scope::default());
+        let pump = life.iter().find(|r| r.model == "Pump 1").unwrap();
+        assert_eq!(pump.stage_reviews.len(), 2);
+        let docs = reports::docs(&fleet, on, Scope::default());
+        let row = docs.iter().find(|d| d.version == "2.0").unwrap();
+        assert_eq!(
+            row.present,
+            [
+                baton_model::DocumentKind::Mds2,
+                baton_model::DocumentKind::Sbom
+            ]
+        );
+        assert!(
+            row.missing
+                .iter()
+                .any(|m| m.kind == baton_model::DocumentKind::CompensatingControlsGuide),
+            "limited support asks for the guide"
+        );
     }
 }

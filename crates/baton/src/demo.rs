@@ -27,7 +27,7 @@ fn import_kind(file: &str) -> Option<ImportKind> {
     })
 }
 
-fn new_temp_dir(prefix: &str) -> Result<PathBuf> {
+pub fn new_temp_dir(prefix: &str) -> Result<PathBuf> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -51,7 +51,7 @@ fn write_files(dir: &Path, files: &FleetFiles) -> Result<Vec<(ImportKind, PathBu
     Ok(out)
 }
 
-fn fresh_sqlite(dir: &Path) -> Result<String> {
+pub fn fresh_sqlite(dir: &Path) -> Result<String> {
     let db = dir.join("baton.db");
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let p = PathBuf::from(format!("{}{suffix}", db.display()));

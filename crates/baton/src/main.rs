@@ -1,8 +1,11 @@
 //! `baton`: the command line. Parses arguments, opens the store, calls the model's reports and
 //! renders their rows; no business rules live here.
 
+mod bench_sbom;
 mod demo;
+mod mds2_cmd;
 mod output;
+mod sbom_cmd;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ use baton_model::reports::{self, Scope};
 use baton_model::vocab::{Decision, Residual};
 use baton_store::{ImportKind, LoadedFleet, Store};
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use output::{Format, write_rows};
 
@@ -47,9 +50,8 @@ enum Command {
     Init,
     /// Import an inventory CSV file (one transaction: all rows or none)
     Import {
-        #[arg(value_enum)]
-        kind: Kind,
-        file: PathBuf,
+        #[command(subcommand)]
+        what: ImportWhat,
     },
     /// Stage, next milestone, transfer window and notice problems of every model
     Lifecycle {
@@ -106,6 +108,46 @@ enum Command {
     },
     /// The default responsibility matrix with the source of every cell
     Matrix,
+    /// Per release: the documentation present, and what its stage expects but is missing
+    Docs {
+        #[arg(long)]
+        organization: Option<String>,
+    },
+    /// Components of releases' current SBOMs that lost support (per release, or per asset)
+    Unsupported {
+        /// One row per asset in use instead of per release
+        #[arg(long)]
+        per_asset: bool,
+        #[arg(long)]
+        organization: Option<String>,
+    },
+    /// A release's SBOMs: show, compare, or check a file against NTIA and FDA
+    Sbom {
+        #[command(subcommand)]
+        command: SbomCommand,
+    },
+    /// Coverage of the FDA security control categories by a release's MDS2 answers
+    Controls {
+        /// MANUFACTURER/MODEL@VERSION
+        #[arg(long)]
+        release: String,
+    },
+    /// MDS2 forms: compare two releases
+    Mds2 {
+        #[command(subcommand)]
+        command: Mds2Command,
+    },
+    /// Write stored documents in their standard formats
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// The record of one asset, decommissioned ones included: import, assessments
+    History {
+        /// ORGANIZATION/ASSET_ID
+        #[arg(long)]
+        asset: String,
+    },
     /// UDI tools
     Udi {
         #[command(subcommand)]
@@ -118,12 +160,79 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// Time imports and reports on a synthetic fleet (scale 100 = 200,000 assets, 6,000 models)
+    #[command(args_conflicts_with_subcommands = true)]
     Bench {
         #[arg(long, default_value_t = 100)]
         scale: usize,
         /// Folder for the generated files [default: a new temporary folder]
         #[arg(long)]
         dir: Option<PathBuf>,
+        #[command(subcommand)]
+        what: Option<BenchWhat>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    /// `baton sbom check` on a synthetic CycloneDX file, beside Python's json.load and lib4sbom,
+    /// and the import into the database
+    Sbom {
+        #[arg(long, default_value_t = 100_000)]
+        components: usize,
+        /// Runs of each tool (alternated); medians are reported
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// The Python that has lib4sbom installed
+        #[arg(long, default_value = "python3")]
+        python: String,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SbomCommand {
+    /// The SBOMs stored for a release (the last is current), or its current components
+    Show {
+        /// MANUFACTURER/MODEL@VERSION
+        #[arg(long)]
+        release: String,
+        /// List the current SBOM's components
+        #[arg(long)]
+        components: bool,
+    },
+    /// Component changes between two SBOMs of a release (default: the last two)
+    Diff {
+        #[arg(long)]
+        release: String,
+        /// sha256 (or a unique prefix) of the older SBOM
+        #[arg(long)]
+        from: Option<String>,
+        /// sha256 (or a unique prefix) of the newer SBOM
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// NTIA minimum elements and FDA support fields of an SBOM file (no database needed)
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum Mds2Command {
+    /// Answers that changed between two releases' forms
+    Diff {
+        /// The older release, then the newer (MANUFACTURER/MODEL@VERSION, given twice)
+        #[arg(long, num_args = 1, required = true)]
+        release: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// A release's MDS2 form as xlsx, in the HN 1-2019 layout
+    Mds2 {
+        #[arg(long)]
+        release: String,
+        file: PathBuf,
     },
 }
 
@@ -133,30 +242,78 @@ enum UdiCommand {
     Parse { udi: String },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum Kind {
-    Models,
-    Releases,
-    Assets,
-    Agreements,
-    Capabilities,
-    Policies,
-    Aliases,
-    Assessments,
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced
+    Models { file: PathBuf },
+    /// manufacturer,model,version,released,eol_date,eol_announced,eos_date,eos_announced
+    Releases { file: PathBuf },
+    /// asset_id,organization,manufacturer,model,software_version,serial,udi,site,department,network_zone,status
+    Assets { file: PathBuf },
+    /// manufacturer,model,hdo,task,stage,party,lead,provider
+    Agreements { file: PathBuf },
+    /// organization,task,capable
+    Capabilities { file: PathBuf },
+    /// organization,manufacturer,model,setting,value
+    Policies { file: PathBuf },
+    /// name,alias
+    Aliases { file: PathBuf },
+    /// organization,asset_id,date,assessor,decision,residual,note
+    Assessments { file: PathBuf },
+    /// Any document of a release, kept by its sha256 (N70 §7.1.1, FDA Appendix 4 kinds)
+    Document {
+        file: PathBuf,
+        /// MANUFACTURER/MODEL@VERSION (split at the first '/' and the last '@')
+        #[arg(long)]
+        release: String,
+        #[arg(long, value_parser = parse_term::<baton_model::DocumentKind>)]
+        kind: baton_model::DocumentKind,
+    },
+    /// EOL/EOS notices: CycloneDX lifecycle properties, ECMA-428 CLE, OASIS OpenEoX core or shell
+    Lifecycle {
+        file: PathBuf,
+        /// Apply to this model (MANUFACTURER/MODEL) instead of what the document names
+        #[arg(long, conflicts_with = "release")]
+        model: Option<String>,
+        /// Apply to this release (MANUFACTURER/MODEL@VERSION) instead of what the document names
+        #[arg(long)]
+        release: Option<String>,
+        /// When the notice reached customers (default: the document's own publication date)
+        #[arg(long, value_parser = parse_day)]
+        announced: Option<NaiveDate>,
+    },
+    /// An MDS2 form (ANSI/NEMA HN 1-2019 xlsx) of a release
+    Mds2 {
+        file: PathBuf,
+        /// MANUFACTURER/MODEL@VERSION
+        #[arg(long)]
+        release: String,
+    },
+    /// An SBOM of a release: CycloneDX 1.2–1.6 JSON/XML, SPDX 2.2/2.3 JSON/tag-value/YAML, SPDX 3.0 JSON-LD
+    Sbom {
+        file: PathBuf,
+        /// MANUFACTURER/MODEL@VERSION (split at the first '/' and the last '@')
+        #[arg(long)]
+        release: String,
+    },
 }
 
-impl From<Kind> for ImportKind {
-    fn from(k: Kind) -> Self {
-        match k {
-            Kind::Models => ImportKind::Models,
-            Kind::Releases => ImportKind::Releases,
-            Kind::Assets => ImportKind::Assets,
-            Kind::Agreements => ImportKind::Agreements,
-            Kind::Capabilities => ImportKind::Capabilities,
-            Kind::Policies => ImportKind::Policies,
-            Kind::Aliases => ImportKind::Aliases,
-            Kind::Assessments => ImportKind::Assessments,
-        }
+/// Lifecycle notices are small documents; the limit keeps a hostile one from costing gigabytes.
+const MAX_NOTICE_BYTES: u64 = 8 * 1024 * 1024;
+
+impl ImportWhat {
+    fn inventory(&self) -> Option<(ImportKind, &Path)> {
+        Some(match self {
+            ImportWhat::Models { file } => (ImportKind::Models, file),
+            ImportWhat::Releases { file } => (ImportKind::Releases, file),
+            ImportWhat::Assets { file } => (ImportKind::Assets, file),
+            ImportWhat::Agreements { file } => (ImportKind::Agreements, file),
+            ImportWhat::Capabilities { file } => (ImportKind::Capabilities, file),
+            ImportWhat::Policies { file } => (ImportKind::Policies, file),
+            ImportWhat::Aliases { file } => (ImportKind::Aliases, file),
+            ImportWhat::Assessments { file } => (ImportKind::Assessments, file),
+            _ => return None,
+        })
     }
 }
 
@@ -227,10 +384,78 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let store = Store::open(&ctx.database)?;
             writeln!(out, "database ready: {}", store.target().redacted())?;
         }
-        Command::Import { kind, file } => {
+        Command::Import { what } => {
             let mut store = Store::open(&ctx.database)?;
-            let summary = import_file(&mut store, kind.into(), &file, ctx.on)?;
-            write_rows(out, ctx.format, IMPORT_COLUMNS, &[summary])?;
+            if let Some((kind, file)) = what.inventory() {
+                let summary = import_file(&mut store, kind, file, ctx.on)?;
+                write_rows(out, ctx.format, IMPORT_COLUMNS, &[summary])?;
+                return Ok(());
+            }
+            match what {
+                ImportWhat::Document {
+                    file,
+                    release,
+                    kind,
+                } => {
+                    let bytes =
+                        read_limited(&file, baton_formats::inventory::MAX_FILE_BYTES as u64 * 8)?;
+                    let s = store.import_document(
+                        &release,
+                        kind,
+                        &file.display().to_string(),
+                        &bytes,
+                    )?;
+                    write_rows(
+                        out,
+                        ctx.format,
+                        &["release", "kind", "sha256", "file", "new"],
+                        &[s],
+                    )?;
+                }
+                ImportWhat::Lifecycle {
+                    file,
+                    model,
+                    release,
+                    announced,
+                } => {
+                    let bytes = read_limited(&file, MAX_NOTICE_BYTES)?;
+                    let name = file.display().to_string();
+                    let notices = baton_notices::parse(&name, &bytes)?;
+                    let target = match (model, release) {
+                        (Some(m), _) => baton_store::NoticeTarget::Model(m),
+                        (None, Some(r)) => baton_store::NoticeTarget::Release(r),
+                        (None, None) => baton_store::NoticeTarget::Named,
+                    };
+                    let applied =
+                        store.import_notices(&target, &name, &bytes, &notices, announced)?;
+                    for n in &notices {
+                        for w in &n.warnings {
+                            eprintln!("warning: {name}: {}: {}", w.location, w.message);
+                        }
+                    }
+                    write_rows(
+                        out,
+                        ctx.format,
+                        &[
+                            "target",
+                            "format",
+                            "eol",
+                            "eos",
+                            "announced",
+                            "end_of_life",
+                            "to_be_announced",
+                        ],
+                        &applied,
+                    )?;
+                }
+                ImportWhat::Mds2 { file, release } => {
+                    mds2_cmd::import(out, &mut store, &ctx, &file, &release)?;
+                }
+                ImportWhat::Sbom { file, release } => {
+                    sbom_cmd::import(out, &mut store, &ctx, &file, &release)?;
+                }
+                _ => {}
+            }
         }
         Command::Lifecycle { organization } => {
             let (mut store, fleet) = open_fleet(&ctx)?;
@@ -307,6 +532,92 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let summary = store.assess(record, ctx.on)?;
             write_rows(out, ctx.format, IMPORT_COLUMNS, &[summary])?;
         }
+        Command::Docs { organization } => {
+            let (mut store, fleet) = open_fleet(&ctx)?;
+            let scope = scope(&mut store, &fleet, organization.as_deref())?;
+            let rows = reports::docs(&fleet.fleet, ctx.on, scope);
+            write_rows(
+                out,
+                ctx.format,
+                &[
+                    "manufacturer",
+                    "model",
+                    "version",
+                    "stage",
+                    "present",
+                    "missing",
+                ],
+                &rows,
+            )?;
+        }
+        Command::Unsupported {
+            per_asset,
+            organization,
+        } => {
+            let (mut store, fleet) = open_fleet(&ctx)?;
+            let scope = scope(&mut store, &fleet, organization.as_deref())?;
+            let rows = reports::unsupported(&fleet.fleet, ctx.on, scope, per_asset);
+            write_rows(out, ctx.format, UNSUPPORTED_COLUMNS, &rows)?;
+        }
+        Command::Sbom {
+            command: SbomCommand::Check { file },
+        } => {
+            sbom_cmd::check(out, &ctx, &file)?;
+        }
+        Command::Sbom {
+            command:
+                SbomCommand::Show {
+                    release,
+                    components,
+                },
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            sbom_cmd::show(out, &mut store, &ctx, &release, components)?;
+        }
+        Command::Sbom {
+            command: SbomCommand::Diff { release, from, to },
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            sbom_cmd::diff(
+                out,
+                &mut store,
+                &ctx,
+                &release,
+                from.as_deref(),
+                to.as_deref(),
+            )?;
+        }
+        Command::Controls { release } => {
+            let mut store = Store::open(&ctx.database)?;
+            mds2_cmd::controls(out, &mut store, &ctx, &release)?;
+        }
+        Command::Mds2 {
+            command: Mds2Command::Diff { release },
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            mds2_cmd::diff(out, &mut store, &ctx, &release)?;
+        }
+        Command::Export {
+            command: ExportCommand::Mds2 { release, file },
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            mds2_cmd::export(out, &mut store, &release, &file)?;
+        }
+        Command::History { asset } => {
+            let (mut store, fleet) = open_fleet(&ctx)?;
+            let (org_name, asset_id) = split_asset(&asset)?;
+            let org = store
+                .resolve_organization(org_name, &fleet)?
+                .ok_or_else(|| anyhow!("unknown organization '{org_name}'"))?;
+            let index = fleet
+                .fleet
+                .assets
+                .iter()
+                .position(|a| a.organization == org && a.asset_id == asset_id)
+                .ok_or_else(|| anyhow!("unknown asset '{asset}'"))?;
+            let rows = reports::history(&fleet.fleet, index);
+            write_rows(out, ctx.format, &["date", "event", "detail"], &rows)?;
+        }
         Command::Matrix => {
             write_rows(
                 out,
@@ -324,11 +635,47 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Demo { dir } => {
             demo::run_demo(out, &ctx, cli.database.as_deref(), dir.as_deref())?;
         }
-        Command::Bench { scale, dir } => {
+        Command::Bench {
+            scale,
+            dir,
+            what: None,
+        } => {
             demo::run_bench(out, &ctx, cli.database.as_deref(), scale, dir.as_deref())?;
+        }
+        Command::Bench {
+            what:
+                Some(BenchWhat::Sbom {
+                    components,
+                    runs,
+                    python,
+                    dir,
+                }),
+            ..
+        } => {
+            bench_sbom::run(
+                out,
+                &ctx,
+                cli.database.as_deref(),
+                components,
+                runs,
+                &python,
+                dir.as_deref(),
+            )?;
         }
     }
     Ok(())
+}
+
+/// Read a file whole after checking its size, so an oversized file is refused before reading.
+pub fn read_limited(file: &Path, limit: u64) -> Result<Vec<u8>> {
+    let name = file.display();
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {name}"))?
+        .len();
+    if size > limit {
+        bail!("{name}: file is {size} bytes; the limit is {limit} bytes");
+    }
+    std::fs::read(file).with_context(|| format!("cannot read {name}"))
 }
 
 pub fn import_file(
@@ -376,6 +723,7 @@ pub const LIFECYCLE_COLUMNS: &[&str] = &[
     "transfer_window",
     "assets",
     "notice_findings",
+    "stage_reviews",
 ];
 pub const RESPONSIBILITY_COLUMNS: &[&str] = &[
     "task",
@@ -422,6 +770,18 @@ pub const TRANSITION_COLUMNS: &[&str] = &[
     "days_until",
     "assets",
     "shifts",
+];
+pub const UNSUPPORTED_COLUMNS: &[&str] = &[
+    "manufacturer",
+    "model",
+    "version",
+    "organization",
+    "asset_id",
+    "stage",
+    "component",
+    "reference",
+    "reason",
+    "review_stage",
 ];
 pub const MATRIX_COLUMNS: &[&str] = &["task", "stage", "party", "lead", "source", "note"];
 pub const UDI_COLUMNS: &[&str] = &[

@@ -86,7 +86,8 @@ fn demo_then_every_report() {
                 "next_milestone_date",
                 "transfer_window",
                 "assets",
-                "notice_findings"
+                "notice_findings",
+                "stage_reviews"
             ]
         );
         let stages: std::collections::BTreeSet<&str> =
@@ -383,4 +384,321 @@ fn a_100_megabyte_file_is_refused_and_changes_nothing() {
     );
     let life = json(&db.url, &["--format", "json", "lifecycle"]);
     assert_eq!(life.as_array().unwrap().len(), 0);
+}
+
+fn shared_data() -> std::path::PathBuf {
+    std::env::var_os("BATON_SHARED_DATA").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+        std::path::PathBuf::from,
+    )
+}
+
+#[test]
+fn documentation_sboms_notices_and_mds2() {
+    for db in testing::all() {
+        let dir = tempfile::tempdir().unwrap();
+        demo(&db.url, dir.path());
+        let url = db.url.as_str();
+        let release = "Baxter/Spectrion Syringe@9.9";
+        let data = shared_data().join("medical-sbom-case-study");
+        let narrow = data.join("narrow.sbom.json");
+        let extended = data.join("extended.sbom.json");
+
+        // SBOM check needs no database.
+        let check = json(
+            "sqlite:///nonexistent/never-created.db",
+            &[
+                "--format",
+                "json",
+                "--on",
+                ON,
+                "sbom",
+                "check",
+                narrow.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(check["format"], "cyclonedx-json");
+        assert_eq!(check["components"], 55);
+        assert!(!check["fda"]["unsupported"].as_array().unwrap().is_empty());
+
+        // The extended SBOM is older by its own timestamp: imported second, it does not supersede.
+        let first = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "--on",
+                ON,
+                "import",
+                "sbom",
+                narrow.to_str().unwrap(),
+                "--release",
+                release,
+            ],
+        );
+        assert_eq!(
+            (first[0]["new"].as_bool(), first[0]["current"].as_bool()),
+            (Some(true), Some(true)),
+            "{}",
+            db.backend
+        );
+        let again = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "import",
+                "sbom",
+                narrow.to_str().unwrap(),
+                "--release",
+                release,
+            ],
+        );
+        assert_eq!(again[0]["new"], false);
+        let second = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "import",
+                "sbom",
+                extended.to_str().unwrap(),
+                "--release",
+                release,
+            ],
+        );
+        assert_eq!(
+            (second[0]["new"].as_bool(), second[0]["current"].as_bool()),
+            (Some(true), Some(false))
+        );
+        let shown = json(
+            url,
+            &["--format", "json", "sbom", "show", "--release", release],
+        );
+        assert_eq!(shown.as_array().unwrap().len(), 2);
+        let diff = json(
+            url,
+            &["--format", "json", "sbom", "diff", "--release", release],
+        );
+        assert!(
+            !diff.as_array().unwrap().is_empty(),
+            "the two case-study SBOMs differ"
+        );
+        let components = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "sbom",
+                "show",
+                "--release",
+                release,
+                "--components",
+            ],
+        );
+        assert_eq!(components.as_array().unwrap().len(), 55);
+
+        // Unsupported components and the stage reviews they raise.
+        let unsupported = json(url, &["--format", "json", "--on", ON, "unsupported"]);
+        assert!(
+            unsupported
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u["version"] == "9.9"),
+            "{}",
+            db.backend
+        );
+        let life = json(url, &["--format", "json", "--on", ON, "lifecycle"]);
+        let syringe = life
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["model"] == "Spectrion Syringe")
+            .unwrap();
+        let _ = &syringe["stage_reviews"];
+
+        // Documents and what is missing.
+        let doc = dir.path().join("test-report.pdf");
+        std::fs::write(&doc, b"%PDF-1.7 test report").unwrap();
+        ok(
+            url,
+            &[
+                "import",
+                "document",
+                doc.to_str().unwrap(),
+                "--release",
+                release,
+                "--kind",
+                "security-test-report",
+            ],
+        );
+        let docs = json(url, &["--format", "json", "--on", ON, "docs"]);
+        let row = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["version"] == "9.9")
+            .unwrap();
+        let keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "manufacturer",
+                "model",
+                "version",
+                "stage",
+                "present",
+                "missing"
+            ]
+        );
+        assert_eq!(
+            row["present"],
+            serde_json::json!(["sbom", "security-test-report"])
+        );
+        assert!(
+            row["missing"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["kind"] == "mds2" && m["source"].as_str().unwrap().contains("N70"))
+        );
+
+        // A lifecycle notice with the target given.
+        let openeox = shared_data()
+            .join("oasis-openeox/examples/core-oasis_openeox_tc-core-1_0-2025-maximal.json");
+        let applied = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "import",
+                "lifecycle",
+                openeox.to_str().unwrap(),
+                "--model",
+                "Baxter/Spectrion LVP",
+                "--announced",
+                "2024-01-15",
+            ],
+        );
+        assert_eq!(
+            applied[0]["eol"], "2025-09-02",
+            "OpenEoX dates are the last day: the milestone takes effect the next day"
+        );
+        let out = baton(url, &["import", "lifecycle", openeox.to_str().unwrap()]);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("give --model or --release"));
+
+        // MDS2: import two forms, coverage, diff, export and read back.
+        let mut form = baton_mds2::Mds2Form {
+            manufacturer: Some("Baxter".into()),
+            model: Some("Spectrion Syringe".into()),
+            document_id: Some("MDS2-1".into()),
+            release_date: None,
+            sheet: "MDS2".into(),
+            answers: vec![],
+            warnings: vec![],
+        };
+        for (id, answer) in [
+            ("AUTH-1", baton_mds2::Answer::Yes),
+            ("AUDT-1", baton_mds2::Answer::No),
+            ("CSUP-1", baton_mds2::Answer::NotApplicable),
+        ] {
+            form.answers.push(baton_mds2::Mds2Answer {
+                id: id.into(),
+                question: String::new(),
+                answer,
+                note: None,
+                row: 0,
+            });
+        }
+        let v1 = dir.path().join("mds2-v1.xlsx");
+        std::fs::write(&v1, baton_mds2::write_xlsx(&form).unwrap()).unwrap();
+        form.answers[1].answer = baton_mds2::Answer::Yes;
+        let v2 = dir.path().join("mds2-v2.xlsx");
+        std::fs::write(&v2, baton_mds2::write_xlsx(&form).unwrap()).unwrap();
+        ok(
+            url,
+            &["import", "mds2", v1.to_str().unwrap(), "--release", release],
+        );
+        ok(
+            url,
+            &[
+                "import",
+                "mds2",
+                v2.to_str().unwrap(),
+                "--release",
+                "Baxter/Spectrion Syringe@10.0",
+            ],
+        );
+        let controls = json(url, &["--format", "json", "controls", "--release", release]);
+        let categories: Vec<&str> = controls
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["category"].as_str().unwrap())
+            .collect();
+        assert_eq!(categories.len(), 8);
+        assert!(categories.contains(&"event-detection-logging"));
+        let changes = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "mds2",
+                "diff",
+                "--release",
+                release,
+                "--release",
+                "Baxter/Spectrion Syringe@10.0",
+            ],
+        );
+        let changes = changes.as_array().unwrap();
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0]["id"], "AUDT-1");
+        let exported = dir.path().join("export.xlsx");
+        ok(
+            url,
+            &[
+                "export",
+                "mds2",
+                "--release",
+                release,
+                exported.to_str().unwrap(),
+            ],
+        );
+        let back =
+            baton_mds2::read_xlsx("export.xlsx", &std::fs::read(&exported).unwrap()).unwrap();
+        assert_eq!(back.answers.len(), 3);
+
+        // History keeps decommissioned assets.
+        let assets = std::fs::read_to_string(dir.path().join("assets.csv")).unwrap();
+        let gone = assets
+            .lines()
+            .find(|l| l.ends_with(",decommissioned"))
+            .unwrap();
+        let cells: Vec<&str> = gone.split(',').collect();
+        let history = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "history",
+                "--asset",
+                &format!("{}/{}", cells[1], cells[0]),
+            ],
+        );
+        assert!(
+            history[0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("status now decommissioned"),
+            "{history}"
+        );
+    }
 }

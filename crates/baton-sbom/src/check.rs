@@ -1,0 +1,421 @@
+//! What an SBOM is missing: the NTIA minimum elements (July 2021) and the two per-component fields
+//! FDA's premarket guidance adds (§V.A.4(b): level of support, end-of-support date).
+//!
+//! Readings Baton takes where the texts leave room:
+//! - **Supplier name** ("the name of an entity that creates, defines, and identifies components"):
+//!   the component's supplier, else its manufacturer, else its publisher. All three name the
+//!   organization that puts the component out under its name; a component *author* (a person who
+//!   wrote code) is not taken as its supplier.
+//! - **Other unique identifiers**: a purl, a CPE, a SWID tag id or a hash.
+//! - **Dependency relationship**: the component appears in the dependency graph, as the `from` of
+//!   an entry (an entry with no targets states "depends on nothing", as CycloneDX specifies) or
+//!   among some entry's targets, or it is nested inside another component ("included in", NTIA's
+//!   own relationship). A document merely having a dependency section does not count for
+//!   components missing from it: CycloneDX says those have *unknown* dependencies.
+//! - **Author** and **timestamp** are document-level and reported as `"document"` when missing.
+//! - `missing` always lists all seven elements, empty when nothing lacks them.
+//! - FDA **missing**: no level of support, no end-of-support value. An end-of-support written as
+//!   text ("Until hardware support ends") is present, though not a date.
+//! - FDA **unsupported**: an end-of-support date before the check date, or a level of support (or
+//!   a textual end of support) stating that support has ended: after lower-casing and turning
+//!   every run of non-alphanumerics into one space, it contains one of [`UNSUPPORTED_PHRASES`] as
+//!   whole words. Levels that only announce or hint at an end ("deprecated", "inactive") and
+//!   "unknown" are not counted as unsupported.
+//! - `conformant` means nothing is missing; unsupported components do not change it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::{Component, Parsed, SupportDate, Warning};
+use crate::refs::{Fingerprints, RefSet};
+
+// One rule for "no longer supported", shared with the fleet reports.
+pub use baton_model::support::{UNSUPPORTED_PHRASES, says_unsupported};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    pub format: &'static str,
+    pub spec_version: String,
+    /// Number of components.
+    pub components: usize,
+    pub warnings: Vec<Warning>,
+    pub ntia: NtiaReport,
+    pub fda: FdaReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NtiaReport {
+    pub conformant: bool,
+    pub missing: NtiaMissing,
+}
+
+/// For each NTIA minimum element, the references of the components that lack it (`"document"`
+/// for the document-level author and timestamp).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NtiaMissing {
+    pub supplier: Vec<String>,
+    pub name: Vec<String>,
+    pub version: Vec<String>,
+    pub identifiers: Vec<String>,
+    pub dependencies: Vec<String>,
+    pub author: Vec<String>,
+    pub timestamp: Vec<String>,
+}
+
+impl NtiaMissing {
+    fn is_empty(&self) -> bool {
+        [
+            &self.supplier,
+            &self.name,
+            &self.version,
+            &self.identifiers,
+            &self.dependencies,
+            &self.author,
+            &self.timestamp,
+        ]
+        .iter()
+        .all(|v| v.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FdaReport {
+    pub conformant: bool,
+    pub missing_support_level: Vec<String>,
+    pub missing_end_of_support: Vec<String>,
+    pub unsupported: Vec<String>,
+}
+
+/// Empty or only whitespace (stops at the first visible character, unlike `trim`).
+fn blank(value: &str) -> bool {
+    match value.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => value.chars().all(char::is_whitespace),
+    }
+}
+
+fn present(value: Option<&String>) -> bool {
+    value.is_some_and(|v| !blank(v))
+}
+
+/// `says_unsupported`, remembered per distinct value: documents repeat a handful of values.
+struct Verdicts<'a>(HashMap<&'a str, bool>);
+
+impl<'a> Verdicts<'a> {
+    fn says_unsupported(&mut self, value: &'a str) -> bool {
+        *self
+            .0
+            .entry(value)
+            .or_insert_with(|| says_unsupported(value))
+    }
+
+    fn unsupported(&mut self, c: &'a Component, on: NaiveDate) -> bool {
+        let ended = match &c.end_of_support {
+            Some(SupportDate::Date(d)) => *d < on,
+            Some(SupportDate::Text(t)) => self.says_unsupported(t),
+            None => false,
+        };
+        ended
+            || c.support_level
+                .as_deref()
+                .is_some_and(|l| self.says_unsupported(l))
+    }
+}
+
+/// Checks a parsed SBOM on date `on` (which decides whether an end-of-support date has passed).
+pub fn check(parsed: &Parsed, on: NaiveDate) -> CheckReport {
+    let sbom = &parsed.sbom;
+    let fingerprints = Fingerprints::new();
+    let in_graph: RefSet = sbom
+        .dependencies
+        .iter()
+        .flat_map(|d| std::iter::once(d.from.as_str()).chain(d.to.iter().map(String::as_str)))
+        .map(|r| fingerprints.of(r))
+        .collect();
+    let mut verdicts = Verdicts(HashMap::new());
+    let mut missing = NtiaMissing::default();
+    let mut fda = FdaReport {
+        conformant: true,
+        missing_support_level: Vec::new(),
+        missing_end_of_support: Vec::new(),
+        unsupported: Vec::new(),
+    };
+    for c in &sbom.components {
+        let r = || c.reference.clone();
+        if !(present(c.supplier.as_ref())
+            || present(c.manufacturer.as_ref())
+            || present(c.publisher.as_ref()))
+        {
+            missing.supplier.push(r());
+        }
+        if blank(&c.name) {
+            missing.name.push(r());
+        }
+        if !present(c.version.as_ref()) {
+            missing.version.push(r());
+        }
+        let identified = present(c.purl.as_ref())
+            || c.cpes.iter().any(|cpe| !blank(cpe))
+            || present(c.swid.as_ref())
+            || c.hashes.iter().any(|h| !h.value.is_empty());
+        if !identified {
+            missing.identifiers.push(r());
+        }
+        if !(c.parent.is_some() || in_graph.contains(&fingerprints.of(&c.reference))) {
+            missing.dependencies.push(r());
+        }
+        if !present(c.support_level.as_ref()) {
+            fda.missing_support_level.push(r());
+        }
+        match &c.end_of_support {
+            None => fda.missing_end_of_support.push(r()),
+            Some(SupportDate::Text(t)) if blank(t) => fda.missing_end_of_support.push(r()),
+            Some(_) => {}
+        }
+        if verdicts.unsupported(c, on) {
+            fda.unsupported.push(r());
+        }
+    }
+    if sbom.authors.iter().all(|a| blank(a)) {
+        missing.author.push("document".into());
+    }
+    if sbom.timestamp.is_none() {
+        missing.timestamp.push("document".into());
+    }
+    fda.conformant = fda.missing_support_level.is_empty() && fda.missing_end_of_support.is_empty();
+    CheckReport {
+        format: sbom.format.key(),
+        spec_version: sbom.spec_version.clone(),
+        components: sbom.components.len(),
+        warnings: parsed.warnings.clone(),
+        ntia: NtiaReport {
+            conformant: missing.is_empty(),
+            missing,
+        },
+        fda,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::model::{Dependency, Hash, Sbom, SbomFormat};
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn complete(reference: &str) -> Component {
+        Component {
+            reference: reference.into(),
+            name: format!("lib-{reference}"),
+            version: Some("1.0".into()),
+            supplier: Some("Acme".into()),
+            purl: Some(format!("pkg:generic/lib-{reference}@1.0")),
+            support_level: Some("Actively maintained".into()),
+            end_of_support: Some(SupportDate::Date(day(2030, 1, 1))),
+            ..Component::default()
+        }
+    }
+
+    fn doc(components: Vec<Component>, dependencies: Vec<Dependency>) -> Parsed {
+        Parsed {
+            sbom: Sbom {
+                format: SbomFormat::CycloneDxJson,
+                spec_version: "1.6".into(),
+                serial_number: None,
+                name: None,
+                timestamp: Some(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap()),
+                authors: vec!["Acme PSIRT".into()],
+                tools: vec![],
+                subject: None,
+                components,
+                dependencies,
+                properties: vec![],
+            },
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn complete_document_is_conformant() {
+        let deps = vec![Dependency {
+            from: "a".into(),
+            to: vec!["b".into()],
+        }];
+        let report = check(
+            &doc(vec![complete("a"), complete("b")], deps),
+            day(2026, 11, 28),
+        );
+        assert!(report.ntia.conformant, "{report:?}");
+        assert!(report.fda.conformant, "{report:?}");
+        assert!(report.fda.unsupported.is_empty());
+        assert_eq!(report.components, 2);
+        let json = serde_json::to_value(&report).unwrap();
+        let keys: Vec<&str> = json["ntia"]["missing"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 7, "all seven elements are always listed");
+    }
+
+    #[test]
+    fn supplier_falls_back_to_manufacturer_and_publisher_not_author() {
+        let mut by_maker = complete("m");
+        by_maker.supplier = None;
+        by_maker.manufacturer = Some("Maker".into());
+        let mut by_publisher = complete("p");
+        by_publisher.supplier = None;
+        by_publisher.publisher = Some("Pub".into());
+        let mut by_author = complete("x");
+        by_author.supplier = None;
+        by_author.author = Some("Jane Dev".into());
+        let deps = vec![Dependency {
+            from: "m".into(),
+            to: vec!["p".into(), "x".into()],
+        }];
+        let report = check(
+            &doc(vec![by_maker, by_publisher, by_author], deps),
+            day(2026, 1, 1),
+        );
+        assert_eq!(report.ntia.missing.supplier, vec!["x"]);
+    }
+
+    #[test]
+    fn identifiers_any_of_purl_cpe_swid_hash() {
+        let mut none = complete("none");
+        none.purl = None;
+        let mut cpe = complete("cpe");
+        cpe.purl = None;
+        cpe.cpes = vec!["cpe:2.3:a:acme:lib:1.0:*:*:*:*:*:*:*".into()];
+        let mut swid = complete("swid");
+        swid.purl = None;
+        swid.swid = Some("tag".into());
+        let mut hash = complete("hash");
+        hash.purl = None;
+        hash.hashes = vec![Hash {
+            algorithm: "SHA-256".into(),
+            value: "ab".repeat(32),
+        }];
+        let deps = vec![Dependency {
+            from: "none".into(),
+            to: vec!["cpe".into(), "swid".into(), "hash".into()],
+        }];
+        let report = check(&doc(vec![none, cpe, swid, hash], deps), day(2026, 1, 1));
+        assert_eq!(report.ntia.missing.identifiers, vec!["none"]);
+    }
+
+    #[test]
+    fn dependency_relationship_rules() {
+        let mut nested = complete("nested");
+        nested.parent = Some("top".into());
+        let comps = vec![
+            complete("top"),
+            nested,
+            complete("leaf"),
+            complete("target"),
+            complete("loose"),
+        ];
+        let deps = vec![
+            Dependency {
+                from: "leaf".into(),
+                to: vec![],
+            },
+            Dependency {
+                from: "top".into(),
+                to: vec!["target".into()],
+            },
+        ];
+        let report = check(&doc(comps, deps), day(2026, 1, 1));
+        assert_eq!(report.ntia.missing.dependencies, vec!["loose"]);
+        let report = check(&doc(vec![complete("a")], vec![]), day(2026, 1, 1));
+        assert_eq!(report.ntia.missing.dependencies, vec!["a"]);
+    }
+
+    #[test]
+    fn document_level_elements() {
+        let mut parsed = doc(vec![], vec![]);
+        parsed.sbom.authors = vec![" ".into()];
+        parsed.sbom.timestamp = None;
+        let report = check(&parsed, day(2026, 1, 1));
+        assert_eq!(report.ntia.missing.author, vec!["document"]);
+        assert_eq!(report.ntia.missing.timestamp, vec!["document"]);
+        assert!(!report.ntia.conformant);
+    }
+
+    #[test]
+    fn fda_missing_and_text_dates() {
+        let mut no_level = complete("a");
+        no_level.support_level = None;
+        let mut no_end = complete("b");
+        no_end.end_of_support = None;
+        let mut text_end = complete("c");
+        text_end.end_of_support = Some(SupportDate::Text("Until hardware support ends".into()));
+        let deps = vec![Dependency {
+            from: "a".into(),
+            to: vec!["b".into(), "c".into()],
+        }];
+        let report = check(
+            &doc(vec![no_level, no_end, text_end], deps),
+            day(2026, 1, 1),
+        );
+        assert_eq!(report.fda.missing_support_level, vec!["a"]);
+        assert_eq!(report.fda.missing_end_of_support, vec!["b"]);
+        assert!(report.fda.unsupported.is_empty());
+        assert!(!report.fda.conformant);
+    }
+
+    #[test]
+    fn unsupported_by_date_and_by_words() {
+        let mut past = complete("past");
+        past.end_of_support = Some(SupportDate::Date(day(2026, 11, 27)));
+        let mut today = complete("today");
+        today.end_of_support = Some(SupportDate::Date(day(2026, 11, 28)));
+        let mut abandoned = complete("abandoned");
+        abandoned.support_level = Some("ABANDONED".into());
+        let mut eol = complete("eol");
+        eol.support_level = Some("End-of-Life".into());
+        let mut text = complete("text");
+        text.end_of_support = Some(SupportDate::Text("No longer supported".into()));
+        let mut deprecated = complete("deprecated");
+        deprecated.support_level = Some("Deprecated".into());
+        let comps = vec![past, today, abandoned, eol, text, deprecated];
+        let report = check(&doc(comps, vec![]), day(2026, 11, 28));
+        assert_eq!(
+            report.fda.unsupported,
+            vec!["past", "abandoned", "eol", "text"]
+        );
+    }
+
+    #[test]
+    fn unsupported_vocabulary() {
+        for yes in [
+            "No longer maintained",
+            "no-longer-maintained",
+            "  Abandoned ",
+            "unmaintained",
+            "EOL",
+            "Unsupported",
+            "Not supported by vendor",
+        ] {
+            assert!(says_unsupported(yes), "{yes}");
+        }
+        for no in [
+            "Actively maintained",
+            "Maintained",
+            "Inactive",
+            "Deprecated",
+            "Unknown",
+            "supported",
+            "EOLE",
+            "",
+        ] {
+            assert!(!says_unsupported(no), "{no}");
+        }
+    }
+}
