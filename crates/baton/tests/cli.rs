@@ -702,3 +702,97 @@ fn documentation_sboms_notices_and_mds2() {
         );
     }
 }
+
+#[test]
+fn a_cle_notice_finds_its_model_and_release_by_purl() {
+    for db in testing::all() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url.as_str();
+        let models = dir.path().join("models.csv");
+        std::fs::write(&models, "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced\nAcme Medical,VitaFlow,,,infusion pump,high,2019-03-01,,,,\n").unwrap();
+        ok(url, &["import", "models", models.to_str().unwrap()]);
+        let sbom = dir.path().join("vitaflow.cdx.json");
+        std::fs::write(
+            &sbom,
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+                "metadata":{"timestamp":"2025-01-01T00:00:00Z","component":{"type":"firmware","name":"vitaflow-firmware","version":"2.1.0","purl":"pkg:generic/acme-medical/vitaflow-firmware@2.1.0"}},
+                "components":[{"type":"library","bom-ref":"zlib","name":"zlib","version":"1.3.1","purl":"pkg:generic/zlib@1.3.1"}]}"#,
+        )
+        .unwrap();
+        ok(
+            url,
+            &[
+                "import",
+                "sbom",
+                sbom.to_str().unwrap(),
+                "--release",
+                "Acme Medical/VitaFlow@2.1.0",
+            ],
+        );
+        let cle = dir.path().join("vitaflow.cle.json");
+        std::fs::write(
+            &cle,
+            r#"{"identifier":"pkg:generic/acme-medical/vitaflow-firmware","updatedAt":"2025-06-02T09:00:00Z",
+                "definitions":{"support":[{"id":"standard","description":"security fixes"}]},
+                "events":[
+                  {"id":2,"type":"endOfSupport","supportId":"standard","versions":[{"version":"2.1.0"}],"effective":"2029-06-30T00:00:00Z","published":"2025-06-02T09:00:00Z"},
+                  {"id":1,"type":"endOfMarketing","effective":"2027-12-31T00:00:00Z","published":"2025-05-01T12:00:00Z"}
+                ]}"#,
+        )
+        .unwrap();
+        let applied = json(
+            url,
+            &[
+                "--format",
+                "json",
+                "import",
+                "lifecycle",
+                cle.to_str().unwrap(),
+            ],
+        );
+        let applied = applied.as_array().unwrap();
+        assert_eq!(applied.len(), 2, "{}: {applied:?}", db.backend);
+        let release = applied.iter().find(|a| a["eos"] == "2029-06-30").unwrap();
+        assert!(release["target"].as_str().unwrap().ends_with("@2.1.0"));
+        assert_eq!(release["announced"], "2025-06-02");
+        let model = applied.iter().find(|a| a["eol"] == "2027-12-31").unwrap();
+        assert_eq!(model["announced"], "2025-05-01");
+        let life = json(
+            url,
+            &["--format", "json", "--on", "2026-01-01", "lifecycle"],
+        );
+        let row = &life[0];
+        assert_eq!(row["next_milestone"], "eol");
+        assert_eq!(row["next_milestone_date"], "2027-12-31");
+        // Announced 974 days ahead: no notice problem.
+        assert_eq!(row["notice_findings"], serde_json::json!([]));
+    }
+}
+
+#[test]
+fn an_sbom_over_the_size_limit_is_refused_by_its_size() {
+    let db = testing::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.cdx.json");
+    let file = std::fs::File::create(&path).unwrap();
+    // Sparse: no disk is used, and Baton must not read it.
+    file.set_len(baton_sbom::MAX_DOCUMENT_BYTES + 1).unwrap();
+    for args in [
+        vec!["sbom", "check", path.to_str().unwrap()],
+        vec![
+            "import",
+            "sbom",
+            path.to_str().unwrap(),
+            "--release",
+            "A/B@1",
+        ],
+    ] {
+        let out = baton(&db.url, &args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("huge.cdx.json: file is 536870913 bytes; the limit is 536870912 bytes"),
+            "{err}"
+        );
+    }
+}
