@@ -1741,6 +1741,8 @@ impl<'a> Converter<'a> {
                 self.disagreement(props, i, FdaField::EndOfSupport, location(i));
             }
         }
+        component.properties.retain(|(n, _)| fda_field(n).is_none());
+        component.properties.shrink_to_fit();
     }
 
     fn disagreement(

@@ -77,7 +77,8 @@ pub struct Component {
     pub support_level: Option<String>,
     /// FDA end-of-support date (`cdx:fda:end-of-support-date`, "End-of-Support", an SPDX annotation).
     pub end_of_support: Option<SupportDate>,
-    /// All properties as (name, value), document order.
+    /// Properties as (name, value), document order, except the FDA ones already read into
+    /// `support_level` and `end_of_support` (kept once: large SBOMs carry them on every component).
     pub properties: Vec<(String, String)>,
     /// The reference of the enclosing component for nested CycloneDX components.
     pub parent: Option<String>,
