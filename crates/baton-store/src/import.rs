@@ -185,6 +185,44 @@ fn split_counts<K: std::hash::Hash + Eq>(
     (ins, upd)
 }
 
+/// How one kind of import writes its rows.
+struct Upsert {
+    kind: &'static str,
+    /// `INSERT INTO t (columns…)`
+    insert: &'static str,
+    width: usize,
+    /// `ON CONFLICT (key) DO UPDATE SET …`
+    on_conflict: &'static str,
+    /// Rows in the file (some may write nothing, like an alias of itself).
+    rows: usize,
+}
+
+/// The end of every import: one batched upsert, the import recorded, and what was new counted.
+#[allow(clippy::too_many_arguments)]
+fn finish<K: std::hash::Hash + Eq>(
+    db: &mut Db,
+    ctx: &Ctx<'_>,
+    upsert: &Upsert,
+    values: &[Vec<Value>],
+    existing: &std::collections::HashSet<K>,
+    keys: impl Iterator<Item = K>,
+    organizations_created: usize,
+    releases_created: usize,
+) -> Result<ImportSummary, StoreError> {
+    db.insert_many(upsert.insert, upsert.width, values, upsert.on_conflict)?;
+    let (inserted, updated) = split_counts(existing, keys);
+    record_import(db, upsert.kind, ctx.file, ctx.sha256, upsert.rows)?;
+    Ok(ImportSummary {
+        kind: upsert.kind,
+        file: ctx.file.into(),
+        rows: upsert.rows,
+        inserted,
+        updated,
+        organizations_created,
+        releases_created,
+    })
+}
+
 pub(crate) struct Ctx<'a> {
     pub file: &'a str,
     pub sha256: &'a str,
@@ -234,24 +272,25 @@ pub(crate) fn models(
             eos_a,
         ]);
     }
-    db.insert_many(
-        "INSERT INTO device_models (manufacturer_id, name, name_key, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced)",
-        12,
-        &values,
-        "ON CONFLICT (manufacturer_id, name_key) DO UPDATE SET name = excluded.name, model_number = excluded.model_number, udi_di = excluded.udi_di, device_type = excluded.device_type, criticality = excluded.criticality, general_availability = excluded.general_availability, eol_date = excluded.eol_date, eol_announced = excluded.eol_announced, eos_date = excluded.eos_date, eos_announced = excluded.eos_announced",
-    )?;
     let existing: std::collections::HashSet<_> = existing_models.into_keys().collect();
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "models", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "models",
-        file: ctx.file.into(),
+        insert: "INSERT INTO device_models (manufacturer_id, name, name_key, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced)",
+        width: 12,
+        on_conflict: "ON CONFLICT (manufacturer_id, name_key) DO UPDATE SET name = excluded.name, model_number = excluded.model_number, udi_di = excluded.udi_di, device_type = excluded.device_type, criticality = excluded.criticality, general_availability = excluded.general_availability, eol_date = excluded.eol_date, eol_announced = excluded.eol_announced, eos_date = excluded.eos_date, eos_announced = excluded.eos_announced",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: orgs.created,
-        releases_created: 0,
-    })
+    };
+    let organizations_created = orgs.created;
+    finish(
+        db,
+        ctx,
+        &upsert,
+        &values,
+        &existing,
+        keys.into_iter(),
+        organizations_created,
+        0,
+    )
 }
 
 /// Releases by (model id, version).
@@ -291,23 +330,14 @@ pub(crate) fn releases(
             eos_a,
         ]);
     }
-    db.insert_many(
-        "INSERT INTO releases (model_id, version, released, eol_date, eol_announced, eos_date, eos_announced)",
-        7,
-        &values,
-        "ON CONFLICT (model_id, version) DO UPDATE SET released = excluded.released, eol_date = excluded.eol_date, eol_announced = excluded.eol_announced, eos_date = excluded.eos_date, eos_announced = excluded.eos_announced",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "releases", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "releases",
-        file: ctx.file.into(),
+        insert: "INSERT INTO releases (model_id, version, released, eol_date, eol_announced, eos_date, eos_announced)",
+        width: 7,
+        on_conflict: "ON CONFLICT (model_id, version) DO UPDATE SET released = excluded.released, eol_date = excluded.eol_date, eol_announced = excluded.eol_announced, eos_date = excluded.eos_date, eos_announced = excluded.eos_announced",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: 0,
-        releases_created: 0,
-    })
+    };
+    finish(db, ctx, &upsert, &values, &existing, keys.into_iter(), 0, 0)
 }
 
 pub(crate) fn assets(
@@ -401,23 +431,23 @@ pub(crate) fn assets(
             today.clone(),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO assets (organization_id, asset_id, model_id, release_id, serial, udi, udi_di, udi_lot, udi_serial, udi_expiry, site, department, network_zone, status, imported_on, updated_on)",
-        16,
-        &values,
-        "ON CONFLICT (organization_id, asset_id) DO UPDATE SET model_id = excluded.model_id, release_id = excluded.release_id, serial = excluded.serial, udi = excluded.udi, udi_di = excluded.udi_di, udi_lot = excluded.udi_lot, udi_serial = excluded.udi_serial, udi_expiry = excluded.udi_expiry, site = excluded.site, department = excluded.department, network_zone = excluded.network_zone, status = excluded.status, updated_on = excluded.updated_on",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "assets", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "assets",
-        file: ctx.file.into(),
+        insert: "INSERT INTO assets (organization_id, asset_id, model_id, release_id, serial, udi, udi_di, udi_lot, udi_serial, udi_expiry, site, department, network_zone, status, imported_on, updated_on)",
+        width: 16,
+        on_conflict: "ON CONFLICT (organization_id, asset_id) DO UPDATE SET model_id = excluded.model_id, release_id = excluded.release_id, serial = excluded.serial, udi = excluded.udi, udi_di = excluded.udi_di, udi_lot = excluded.udi_lot, udi_serial = excluded.udi_serial, udi_expiry = excluded.udi_expiry, site = excluded.site, department = excluded.department, network_zone = excluded.network_zone, status = excluded.status, updated_on = excluded.updated_on",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: orgs.created,
-        releases_created: new_releases,
-    })
+    };
+    finish(
+        db,
+        ctx,
+        &upsert,
+        &values,
+        &existing,
+        keys.into_iter(),
+        orgs.created,
+        new_releases,
+    )
 }
 
 fn existing_keys(
@@ -482,23 +512,23 @@ pub(crate) fn agreements(
             provider.map(Value::Int).unwrap_or(Value::Null),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO agreements (agreement_key, manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id)",
-        9,
-        &values,
-        "ON CONFLICT (agreement_key) DO UPDATE SET party = excluded.party, lead = excluded.lead, provider_id = excluded.provider_id",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "agreements", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "agreements",
-        file: ctx.file.into(),
+        insert: "INSERT INTO agreements (agreement_key, manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id)",
+        width: 9,
+        on_conflict: "ON CONFLICT (agreement_key) DO UPDATE SET party = excluded.party, lead = excluded.lead, provider_id = excluded.provider_id",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: orgs.created,
-        releases_created: 0,
-    })
+    };
+    finish(
+        db,
+        ctx,
+        &upsert,
+        &values,
+        &existing,
+        keys.into_iter(),
+        orgs.created,
+        0,
+    )
 }
 
 pub(crate) fn capabilities(
@@ -532,23 +562,23 @@ pub(crate) fn capabilities(
             Value::Int(i64::from(c.capable)),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO capabilities (organization_id, task, capable)",
-        3,
-        &values,
-        "ON CONFLICT (organization_id, task) DO UPDATE SET capable = excluded.capable",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "capabilities", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "capabilities",
-        file: ctx.file.into(),
+        insert: "INSERT INTO capabilities (organization_id, task, capable)",
+        width: 3,
+        on_conflict: "ON CONFLICT (organization_id, task) DO UPDATE SET capable = excluded.capable",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: orgs.created,
-        releases_created: 0,
-    })
+    };
+    finish(
+        db,
+        ctx,
+        &upsert,
+        &values,
+        &existing,
+        keys.into_iter(),
+        orgs.created,
+        0,
+    )
 }
 
 pub(crate) fn policies(
@@ -598,23 +628,23 @@ pub(crate) fn policies(
             Value::Int(p.value),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO policies (policy_key, organization_id, manufacturer_id, model_id, setting, value)",
-        6,
-        &values,
-        "ON CONFLICT (policy_key) DO UPDATE SET value = excluded.value",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "policies", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "policies",
-        file: ctx.file.into(),
+        insert: "INSERT INTO policies (policy_key, organization_id, manufacturer_id, model_id, setting, value)",
+        width: 6,
+        on_conflict: "ON CONFLICT (policy_key) DO UPDATE SET value = excluded.value",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: orgs.created,
-        releases_created: 0,
-    })
+    };
+    finish(
+        db,
+        ctx,
+        &upsert,
+        &values,
+        &existing,
+        keys.into_iter(),
+        orgs.created,
+        0,
+    )
 }
 
 pub(crate) fn aliases(
@@ -654,23 +684,14 @@ pub(crate) fn aliases(
             key.into(),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO organization_aliases (alias_key, alias, name, name_key)",
-        4,
-        &values,
-        "ON CONFLICT (alias_key) DO UPDATE SET alias = excluded.alias, name = excluded.name, name_key = excluded.name_key",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "aliases", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "aliases",
-        file: ctx.file.into(),
+        insert: "INSERT INTO organization_aliases (alias_key, alias, name, name_key)",
+        width: 4,
+        on_conflict: "ON CONFLICT (alias_key) DO UPDATE SET alias = excluded.alias, name = excluded.name, name_key = excluded.name_key",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: 0,
-        releases_created: 0,
-    })
+    };
+    finish(db, ctx, &upsert, &values, &existing, keys.into_iter(), 0, 0)
 }
 
 /// Asset ids by (organization id, asset id).
@@ -736,21 +757,12 @@ pub(crate) fn assessments(
             now.clone().into(),
         ]);
     }
-    db.insert_many(
-        "INSERT INTO risk_assessments (asset_ref, assessed_on, assessor, decision, residual, note, recorded_at)",
-        7,
-        &values,
-        "ON CONFLICT (asset_ref, assessed_on, assessor) DO UPDATE SET decision = excluded.decision, residual = excluded.residual, note = excluded.note",
-    )?;
-    let (inserted, updated) = split_counts(&existing, keys.into_iter());
-    record_import(db, "assessments", ctx.file, ctx.sha256, rows.len())?;
-    Ok(ImportSummary {
+    let upsert = Upsert {
         kind: "assessments",
-        file: ctx.file.into(),
+        insert: "INSERT INTO risk_assessments (asset_ref, assessed_on, assessor, decision, residual, note, recorded_at)",
+        width: 7,
+        on_conflict: "ON CONFLICT (asset_ref, assessed_on, assessor) DO UPDATE SET decision = excluded.decision, residual = excluded.residual, note = excluded.note",
         rows: rows.len(),
-        inserted,
-        updated,
-        organizations_created: 0,
-        releases_created: 0,
-    })
+    };
+    finish(db, ctx, &upsert, &values, &existing, keys.into_iter(), 0, 0)
 }

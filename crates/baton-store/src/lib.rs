@@ -46,6 +46,23 @@ pub enum ImportKind {
     Assessments,
 }
 
+impl ImportKind {
+    /// The kind of a file named as `baton demo` writes them (`models.csv`, `assets.csv`, …).
+    pub fn from_file_name(name: &str) -> Option<ImportKind> {
+        Some(match name {
+            "aliases.csv" => ImportKind::Aliases,
+            "models.csv" => ImportKind::Models,
+            "releases.csv" => ImportKind::Releases,
+            "assets.csv" => ImportKind::Assets,
+            "agreements.csv" => ImportKind::Agreements,
+            "capabilities.csv" => ImportKind::Capabilities,
+            "policies.csv" => ImportKind::Policies,
+            "assessments.csv" => ImportKind::Assessments,
+            _ => return None,
+        })
+    }
+}
+
 pub(crate) fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

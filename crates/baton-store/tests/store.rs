@@ -13,17 +13,7 @@ fn day(s: &str) -> NaiveDate {
 const ON: &str = "2026-11-28";
 
 fn kind_of(name: &str) -> ImportKind {
-    match name {
-        "aliases.csv" => ImportKind::Aliases,
-        "models.csv" => ImportKind::Models,
-        "releases.csv" => ImportKind::Releases,
-        "assets.csv" => ImportKind::Assets,
-        "agreements.csv" => ImportKind::Agreements,
-        "capabilities.csv" => ImportKind::Capabilities,
-        "policies.csv" => ImportKind::Policies,
-        "assessments.csv" => ImportKind::Assessments,
-        other => panic!("unexpected file {other}"),
-    }
+    ImportKind::from_file_name(name).unwrap()
 }
 
 fn load_demo(store: &mut Store) {

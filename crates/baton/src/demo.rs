@@ -13,20 +13,6 @@ use chrono::NaiveDate;
 use crate::Context_;
 use crate::output::{Format, write_rows, write_table};
 
-fn import_kind(file: &str) -> Option<ImportKind> {
-    Some(match file {
-        "aliases.csv" => ImportKind::Aliases,
-        "models.csv" => ImportKind::Models,
-        "releases.csv" => ImportKind::Releases,
-        "assets.csv" => ImportKind::Assets,
-        "agreements.csv" => ImportKind::Agreements,
-        "capabilities.csv" => ImportKind::Capabilities,
-        "policies.csv" => ImportKind::Policies,
-        "assessments.csv" => ImportKind::Assessments,
-        _ => return None,
-    })
-}
-
 pub fn new_temp_dir(prefix: &str) -> Result<PathBuf> {
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -44,7 +30,7 @@ fn write_files(dir: &Path, files: &FleetFiles) -> Result<Vec<(ImportKind, PathBu
     for (name, text) in files.files() {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        if let Some(kind) = import_kind(name) {
+        if let Some(kind) = ImportKind::from_file_name(name) {
             out.push((kind, path));
         }
     }

@@ -356,6 +356,20 @@ fn split_asset(spec: &str) -> Result<(&str, &str)> {
         .ok_or_else(|| anyhow!("--asset must be ORGANIZATION/ASSET_ID, got '{spec}'"))
 }
 
+/// The index of the asset `ORGANIZATION/ASSET_ID` names (organization through aliases).
+fn find_asset(store: &mut Store, fleet: &LoadedFleet, spec: &str) -> Result<usize> {
+    let (org_name, asset_id) = split_asset(spec)?;
+    let org = store
+        .resolve_organization(org_name, fleet)?
+        .ok_or_else(|| anyhow!("unknown organization '{org_name}'"))?;
+    fleet
+        .fleet
+        .assets
+        .iter()
+        .position(|a| a.organization == org && a.asset_id == asset_id)
+        .ok_or_else(|| anyhow!("unknown asset '{spec}'"))
+}
+
 fn scope(store: &mut Store, fleet: &LoadedFleet, organization: Option<&str>) -> Result<Scope> {
     match organization {
         None => Ok(Scope::default()),
@@ -465,16 +479,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Responsibilities { asset } => {
             let (mut store, fleet) = open_fleet(&ctx)?;
-            let (org_name, asset_id) = split_asset(&asset)?;
-            let org = store
-                .resolve_organization(org_name, &fleet)?
-                .ok_or_else(|| anyhow!("unknown organization '{org_name}'"))?;
-            let index = fleet
-                .fleet
-                .assets
-                .iter()
-                .position(|a| a.organization == org && a.asset_id == asset_id)
-                .ok_or_else(|| anyhow!("unknown asset '{asset}'"))?;
+            let index = find_asset(&mut store, &fleet, &asset)?;
             let rows = reports::responsibilities(&fleet.fleet, index, ctx.on);
             write_rows(out, ctx.format, RESPONSIBILITY_COLUMNS, &rows)?;
         }
@@ -605,16 +610,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::History { asset } => {
             let (mut store, fleet) = open_fleet(&ctx)?;
-            let (org_name, asset_id) = split_asset(&asset)?;
-            let org = store
-                .resolve_organization(org_name, &fleet)?
-                .ok_or_else(|| anyhow!("unknown organization '{org_name}'"))?;
-            let index = fleet
-                .fleet
-                .assets
-                .iter()
-                .position(|a| a.organization == org && a.asset_id == asset_id)
-                .ok_or_else(|| anyhow!("unknown asset '{asset}'"))?;
+            let index = find_asset(&mut store, &fleet, &asset)?;
             let rows = reports::history(&fleet.fleet, index);
             write_rows(out, ctx.format, &["date", "event", "detail"], &rows)?;
         }
