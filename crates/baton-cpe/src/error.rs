@@ -96,6 +96,13 @@ pub enum CpeError {
     )]
     WildcardOnly { attribute: Attribute, offset: usize },
 
+    /// A string that is a single hyphen (optionally with trailing wildcards):
+    /// NISTIR 7695's grammar keeps `-` for NA.
+    #[error(
+        "{attribute} at offset {offset}: a value that is a lone hyphen is not a string: `-` means NA (not applicable)"
+    )]
+    LoneHyphen { attribute: Attribute, offset: usize },
+
     /// `part` is one of `a`, `o`, `h`, ANY or NA.
     #[error(
         "part at offset {offset}: {found:?} is not a part: expected `a` (application), `o` (operating system), `h` (hardware), ANY or NA"

@@ -36,10 +36,6 @@ impl Wfn {
     }
 
     /// Binds to a formatted string (NISTIR 7695 §6.2.2).
-    ///
-    /// One deliberate difference from the pseudo-code: a string value that
-    /// is a single hyphen is written `\-`, because a bare `-` would read
-    /// back as NA.
     pub fn to_formatted_string(&self) -> String {
         let mut out = String::from(PREFIX);
         for (i, (_, value)) in self.iter().enumerate() {
@@ -125,10 +121,6 @@ fn unbind_value(attribute: Attribute, chars: &[char], base: usize) -> Result<Val
 }
 
 fn bind_string(s: &AvString, out: &mut String) {
-    if s.as_str() == "\\-" {
-        out.push_str("\\-");
-        return;
-    }
     for t in s.tokens() {
         match t {
             Token::Char(c) if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') => {

@@ -4,7 +4,7 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::{Wfn, compare};
+use crate::{MAX_NAME_LEN, Wfn, compare};
 
 /// Counts from [`match_lines`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,23 +60,28 @@ pub fn match_text(input: &str) -> String {
     out
 }
 
-/// [`match_line`] from a reader to a writer. Lines that are not UTF-8 get
-/// an error answer; only I/O failures stop the loop.
+/// Longest line [`match_lines`] keeps in memory: two names at the limit,
+/// a tab and a `\r`. Longer lines are skipped to their end and answered
+/// with an error.
+pub const MAX_LINE_LEN: usize = 2 * MAX_NAME_LEN + 2;
+
+/// [`match_line`] from a reader to a writer. Lines that are not UTF-8 or
+/// longer than [`MAX_LINE_LEN`] get an error answer; only I/O failures
+/// stop the loop.
 pub fn match_lines<R: BufRead, W: Write>(mut input: R, mut output: W) -> io::Result<LineStats> {
     let mut stats = LineStats::default();
     let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if input.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        let bytes = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let answer = match std::str::from_utf8(bytes) {
-            Ok(line) => match_line(line),
-            Err(e) => format!(
-                "error: line is not valid UTF-8 (bad byte at offset {})",
-                e.valid_up_to()
-            ),
+    while let Some(overlong) = read_line_capped(&mut input, &mut buf)? {
+        let answer = if overlong {
+            format!("error: line is longer than {MAX_LINE_LEN} bytes")
+        } else {
+            match std::str::from_utf8(&buf) {
+                Ok(line) => match_line(line),
+                Err(e) => format!(
+                    "error: line is not valid UTF-8 (bad byte at offset {})",
+                    e.valid_up_to()
+                ),
+            }
         };
         stats.lines += 1;
         if answer.starts_with("error: ") {
@@ -87,4 +92,35 @@ pub fn match_lines<R: BufRead, W: Write>(mut input: R, mut output: W) -> io::Res
     }
     output.flush()?;
     Ok(stats)
+}
+
+/// Reads one line without its `\n` into `buf`, keeping at most
+/// [`MAX_LINE_LEN`] bytes so that hostile input cannot exhaust memory.
+/// Returns None at end of input, else whether the line was too long.
+fn read_line_capped<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    buf.clear();
+    let mut seen_any = false;
+    let mut overlong = false;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(seen_any.then_some(overlong));
+        }
+        seen_any = true;
+        let (part, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (&chunk[..i], Some(i + 1)),
+            None => (chunk, None),
+        };
+        if buf.len() + part.len() > MAX_LINE_LEN {
+            overlong = true;
+            buf.clear();
+        } else if !overlong {
+            buf.extend_from_slice(part);
+        }
+        let used = done.unwrap_or(chunk.len());
+        input.consume(used);
+        if done.is_some() {
+            return Ok(Some(overlong));
+        }
+    }
 }

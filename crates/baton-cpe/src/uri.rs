@@ -71,8 +71,7 @@ impl Wfn {
     /// Binds to a URI (NISTIR 7695 §6.1.2). The extended attributes are
     /// packed into the edition only when one of them is not ANY.
     ///
-    /// The URI cannot keep case, nor tell NA from a string value that is a
-    /// single hyphen: those do not survive a round trip.
+    /// The URI does not keep case: unbinding lowercases.
     pub fn to_uri(&self) -> String {
         let mut components: Vec<String> = Vec::with_capacity(7);
         for attribute in URI_ATTRIBUTES {

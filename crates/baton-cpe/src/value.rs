@@ -109,8 +109,8 @@ pub enum Token {
 /// digits and `_` as themselves, every other printable character quoted
 /// with `\`, wildcards unquoted and only at the ends.
 ///
-/// The form is canonical so that two values mean the same set of names
-/// exactly when their texts are equal ignoring case.
+/// The form is canonical (however the value was written: `\_` or `_`,
+/// `%2e` or `.`) so that equal values have equal texts, ignoring case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AvString(String);
 
@@ -157,7 +157,8 @@ impl AvString {
         let is_wild = |t: &Token| !matches!(t, Token::Char(_));
         let lead = tokens.iter().take_while(|(t, _)| is_wild(t)).count();
         if lead == tokens.len() {
-            // Only `?` runs may stand alone: they mean "one to n characters".
+            // A run of `?` alone is a real pattern (one to n characters);
+            // with a `*` it would match anything, which is ANY's job.
             if tokens.iter().any(|(t, _)| *t == Token::AnyRun) {
                 return Err(CpeError::WildcardOnly {
                     attribute,
@@ -168,6 +169,14 @@ impl AvString {
             let trail = tokens.iter().rev().take_while(|(t, _)| is_wild(t)).count();
             check_end(attribute, &tokens[..lead])?;
             check_end(attribute, &tokens[tokens.len() - trail..])?;
+            // NISTIR 7695 §5.3.2 (ABNF `body`): a quoted hyphen cannot be the
+            // whole body unless wildcards lead, so a lone `-` always means NA.
+            if lead == 0 && tokens.len() - trail == 1 && tokens[0].0 == Token::Char('-') {
+                return Err(CpeError::LoneHyphen {
+                    attribute,
+                    offset: first_offset,
+                });
+            }
             if let Some(&(t, offset)) = tokens[lead..tokens.len() - trail]
                 .iter()
                 .find(|(t, _)| is_wild(t))

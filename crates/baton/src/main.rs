@@ -148,6 +148,11 @@ enum Command {
         #[arg(long)]
         asset: String,
     },
+    /// CPE 2.3 tools
+    Cpe {
+        #[command(subcommand)]
+        command: CpeCommand,
+    },
     /// UDI tools
     Udi {
         #[command(subcommand)]
@@ -234,6 +239,13 @@ enum ExportCommand {
         release: String,
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum CpeCommand {
+    /// Read `SOURCE<TAB>TARGET` lines on stdin; write the NISTIR 7696 relation of SOURCE to TARGET
+    /// per line: equal, subset, superset, disjoint, undefined or `error: MESSAGE`
+    Match,
 }
 
 #[derive(Subcommand)]
@@ -621,6 +633,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 MATRIX_COLUMNS,
                 baton_model::responsibility::DEFAULT_MATRIX,
             )?;
+        }
+        Command::Cpe {
+            command: CpeCommand::Match,
+        } => {
+            let stdin = std::io::stdin();
+            baton_cpe::match_lines(stdin.lock(), &mut *out)?;
         }
         Command::Udi {
             command: UdiCommand::Parse { udi },

@@ -796,3 +796,35 @@ fn an_sbom_over_the_size_limit_is_refused_by_its_size() {
         );
     }
 }
+
+fn with_stdin(args: &[&str], input: &str) -> String {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn cpe_match_answers_every_line_in_order() {
+    let input = "cpe:2.3:o:bd:alaris_8015_pcu_firmware:*:*:*:*:*:*:*:*\tcpe:2.3:o:bd:alaris_8015_pcu_firmware:12.1.3:*:*:*:*:*:*:*\n\
+                 cpe:2.3:o:bd:alaris_8015_pcu_firmware:12.1.3:*:*:*:*:*:*:*\tcpe:/o:bd:alaris_8015_pcu_firmware:12.1.3\n\
+                 cpe:2.3:h:bd:alaris_8015_pcu:-:*:*:*:*:*:*:*\tcpe:2.3:o:bd:alaris_8015_pcu_firmware:*:*:*:*:*:*:*:*\n\
+                 not a cpe\n";
+    let out = with_stdin(&["cpe", "match"], input);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(&lines[..3], ["superset", "equal", "disjoint"]);
+    assert!(lines[3].starts_with("error: "));
+}
