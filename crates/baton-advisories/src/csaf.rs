@@ -7,8 +7,10 @@
 //! impact threat and remediation that name the product.
 //!
 //! The CSAF 2.0 mandatory tests that concern data Baton uses are checked and reported as located
-//! warnings naming the test (see [`WarningKind::csaf_test`]); tests about document metadata
-//! (revision history, language, translator, …) are not, since nothing here depends on them.
+//! warnings naming the test (see [`WarningKind::csaf_test`]), and so are two optional tests that
+//! say how well products can be matched (6.2.16 no identification helper, 6.2.18 free-text
+//! version range). Tests about document metadata (revision history, language, translator, …)
+//! are not checked, since nothing here depends on them.
 
 use crate::cvss_vector;
 use crate::json::{Reader, child, index, is_cve, push_unique};
@@ -87,7 +89,10 @@ fn test_note(test: &str) -> String {
 impl Csaf {
     fn read(&mut self, file: &str, root: &Obj, document: &Obj) -> Advisory {
         let dp = "/document";
-        let category = self.r.required_str(document, dp, "category").unwrap_or_default();
+        let category = self
+            .r
+            .required_str(document, dp, "category")
+            .unwrap_or_default();
         match self.r.str(document, dp, "csaf_version").as_deref() {
             Some("2.0" | "2.1") => {}
             Some(v) => self.r.warn(
@@ -199,7 +204,10 @@ impl Csaf {
                     if let Some(pid) = self.define(&at, fpn, &[], Some(relationship.clone())) {
                         self.relations.insert(
                             pid,
-                            (relationship.component.clone(), relationship.platform.clone()),
+                            (
+                                relationship.component.clone(),
+                                relationship.platform.clone(),
+                            ),
                         );
                     }
                 }
@@ -210,15 +218,62 @@ impl Csaf {
                 ),
             }
         }
+        // CSAF 2.1 draft: product paths (a beginning product and installed_on/… steps) take the
+        // place of relationships; read as component = beginning, platform = last step.
+        let paths = self.r.objects(tree, tp, "product_paths");
+        for (pp, path) in &paths {
+            let component = self.r.required_str(path, pp, "beginning_product_reference");
+            let steps = self.r.objects(path, pp, "subpaths");
+            let first = steps
+                .first()
+                .and_then(|(sp, s)| self.r.str(s, sp, "category"));
+            let last = steps
+                .last()
+                .and_then(|(sp, s)| self.r.str(s, sp, "next_product_reference"));
+            let (Some(component), Some(platform)) = (component, last) else {
+                continue;
+            };
+            let relationship = Relationship {
+                category: first.unwrap_or_default(),
+                component,
+                platform,
+            };
+            if let Some(fpn) = self.r.obj(path, pp, "full_product_name") {
+                let at = child(pp, "full_product_name");
+                if let Some(pid) = self.define(&at, fpn, &[], Some(relationship.clone())) {
+                    self.relations
+                        .insert(pid, (relationship.component, relationship.platform));
+                }
+            }
+        }
         // References are checked once every product is known, since relationships may name
         // products defined after them.
         for (rp, rel) in &rels {
+            let mut refs = Vec::new();
             for key in ["product_reference", "relates_to_product_reference"] {
                 if let Some(Value::String(pid)) = rel.get(key) {
                     self.check_ref(pid, &child(rp, key));
+                    refs.push(pid.as_str());
                 }
             }
-            self.check_cycle(rp, rel);
+            self.check_cycle(rp, rel, &refs);
+        }
+        for (pp, path) in &paths {
+            let mut refs = Vec::new();
+            if let Some(Value::String(pid)) = path.get("beginning_product_reference") {
+                self.check_ref(pid, &child(pp, "beginning_product_reference"));
+                refs.push(pid.as_str());
+            }
+            if let Some(Value::Array(steps)) = path.get("subpaths") {
+                for (i, step) in steps.iter().enumerate() {
+                    if let Some(pid) = step.get("next_product_reference").and_then(Value::as_str) {
+                        let at = child(&index(&child(pp, "subpaths"), i), "next_product_reference");
+                        self.check_ref(pid, &at);
+                        refs.push(pid);
+                    }
+                }
+            }
+            self.check_cycle(pp, path, &refs);
         }
         self.inherit_from_components();
 
@@ -250,7 +305,10 @@ impl Csaf {
 
     fn branches(&mut self, node: &Obj, ptr: &str, path: &mut Vec<(String, String)>) {
         for (bp, branch) in self.r.objects(node, ptr, "branches") {
-            let category = self.r.required_str(branch, &bp, "category").unwrap_or_default();
+            let category = self
+                .r
+                .required_str(branch, &bp, "category")
+                .unwrap_or_default();
             let name = self.r.required_str(branch, &bp, "name").unwrap_or_default();
             if category == "product_version" && is_range(&name) {
                 self.r.warn(
@@ -259,6 +317,16 @@ impl Csaf {
                     format!(
                         "product_version {name:?} is a range; read as a version range{}",
                         test_note("6.1.31")
+                    ),
+                );
+            }
+            if category == "product_version_range" && !name.trim_start().starts_with("vers:") {
+                self.r.warn(
+                    WarningKind::RangeWithoutVers,
+                    child(&bp, "name"),
+                    format!(
+                        "product_version_range {name:?} is free text, not a vers: range{}",
+                        test_note("6.2.18")
                     ),
                 );
             }
@@ -281,8 +349,7 @@ impl Csaf {
         relationship: Option<Relationship>,
     ) -> Option<String> {
         let pid = self.r.required_str(fpn, ptr, "product_id")?;
-        if let Some(&first) = self.index.get(&pid) {
-            let _ = first;
+        if self.index.contains_key(&pid) {
             self.r.warn(
                 WarningKind::DuplicateProduct,
                 child(ptr, "product_id"),
@@ -311,11 +378,25 @@ impl Csaf {
             ..Product::default()
         };
         // A range written as a product_version is kept where the version engine looks for ranges.
-        if product.version.as_deref().is_some_and(is_range) && product.version_range.is_none() {
+        if product.version.as_deref().is_some_and(holds_range) && product.version_range.is_none() {
             product.version_range = product.version.take();
         }
-        if let Some(helper) = self.r.obj(fpn, ptr, "product_identification_helper") {
-            self.helper(&child(ptr, "product_identification_helper"), helper, &mut product);
+        match self.r.obj(fpn, ptr, "product_identification_helper") {
+            Some(helper) => self.helper(
+                &child(ptr, "product_identification_helper"),
+                helper,
+                &mut product,
+            ),
+            // Relationship products take their component's identifiers.
+            None if product.relationship.is_some() => {}
+            None => self.r.warn(
+                WarningKind::MissingIdentifier,
+                ptr,
+                format!(
+                    "product {pid:?} has no identification helper (purl, CPE, model number, …){}",
+                    test_note("6.2.16")
+                ),
+            ),
         }
         self.index.insert(pid.clone(), self.products.len());
         self.products.push(product);
@@ -323,7 +404,11 @@ impl Csaf {
     }
 
     fn helper(&mut self, hp: &str, helper: &Obj, product: &mut Product) {
-        let mut purls = self.r.str(helper, hp, "purl").into_iter().collect::<Vec<_>>();
+        let mut purls = self
+            .r
+            .str(helper, hp, "purl")
+            .into_iter()
+            .collect::<Vec<_>>();
         purls.extend(self.r.strings(helper, hp, "purls"));
         for purl in purls {
             if !looks_like_purl(&purl) {
@@ -361,7 +446,7 @@ impl Csaf {
     }
 
     /// A relationship whose references lead back to the product it defines (CSAF 2.0 6.1.3).
-    fn check_cycle(&mut self, rp: &str, rel: &Obj) {
+    fn check_cycle(&mut self, rp: &str, rel: &Obj, refs: &[&str]) {
         let Some(Value::Object(fpn)) = rel.get("full_product_name") else {
             return;
         };
@@ -369,12 +454,7 @@ impl Csaf {
             return;
         };
         let mut seen: HashSet<&str> = HashSet::new();
-        let mut todo: Vec<&str> = Vec::new();
-        for key in ["product_reference", "relates_to_product_reference"] {
-            if let Some(Value::String(r)) = rel.get(key) {
-                todo.push(r);
-            }
-        }
+        let mut todo: Vec<&str> = refs.to_vec();
         while let Some(next) = todo.pop() {
             if next == own {
                 self.r.warn(
@@ -462,15 +542,20 @@ impl Csaf {
     fn targets(&mut self, obj: &Obj, ptr: &str) -> Option<Vec<String>> {
         let named = obj.contains_key("product_ids") || obj.contains_key("group_ids");
         let mut out = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         for (at, pid) in self.r.strings_at(obj, ptr, "product_ids") {
             self.check_ref(&pid, &at);
-            push_unique(&mut out, &pid, "");
+            if seen.insert(pid.clone()) {
+                out.push(pid);
+            }
         }
         for (at, gid) in self.r.strings_at(obj, ptr, "group_ids") {
             match self.groups.get(&gid) {
                 Some(members) => {
-                    for m in members.clone() {
-                        push_unique(&mut out, &m, "");
+                    for m in members {
+                        if seen.insert(m.clone()) {
+                            out.push(m.clone());
+                        }
                     }
                 }
                 None => self.r.warn(
@@ -552,10 +637,10 @@ impl Csaf {
         let published = self.r.date(v, vp, "release_date");
 
         let mut cwes = Vec::new();
-        if let Some(cwe) = self.r.obj(v, vp, "cwe") {
-            if let Some(id) = self.r.required_str(cwe, &child(vp, "cwe"), "id") {
-                push_unique(&mut cwes, &id, "");
-            }
+        if let Some(cwe) = self.r.obj(v, vp, "cwe")
+            && let Some(id) = self.r.required_str(cwe, &child(vp, "cwe"), "id")
+        {
+            push_unique(&mut cwes, &id, "");
         }
         for (cp, cwe) in self.r.objects(v, vp, "cwes") {
             if let Some(id) = self.r.required_str(cwe, &cp, "id") {
@@ -606,7 +691,10 @@ impl Csaf {
         let mut impact: HashMap<String, String> = HashMap::new();
         let mut impact_for_all: Option<String> = None;
         for (tp, threat) in self.r.objects(v, vp, "threats") {
-            let cat = self.r.required_str(threat, &tp, "category").unwrap_or_default();
+            let cat = self
+                .r
+                .required_str(threat, &tp, "category")
+                .unwrap_or_default();
             if !["exploit_status", "impact", "target_set"].contains(&cat.as_str()) {
                 self.r.warn(
                     WarningKind::UnknownValue,
@@ -632,7 +720,10 @@ impl Csaf {
         // Remediations.
         let mut remediations = Vec::new();
         for (rp, rem) in self.r.objects(v, vp, "remediations") {
-            let category = self.r.required_str(rem, &rp, "category").unwrap_or_default();
+            let category = self
+                .r
+                .required_str(rem, &rp, "category")
+                .unwrap_or_default();
             if !category.is_empty() && !REMEDIATIONS.contains(&category.as_str()) {
                 self.r.warn(
                     WarningKind::UnknownValue,
@@ -663,14 +754,38 @@ impl Csaf {
             });
         }
 
+        // The strongest remedy per product (and for remediations that name none, for all),
+        // found once: a VEX may list thousands of products per remediation.
+        let rank = |c: &str| {
+            REMEDIATIONS
+                .iter()
+                .position(|x| *x == c)
+                .unwrap_or(usize::MAX)
+        };
+        let mut remedy: HashMap<&str, &str> = HashMap::new();
+        let mut remedy_for_all: Option<&str> = None;
+        for rem in &remediations {
+            let c = rem.category.as_str();
+            let better = |old: Option<&str>| old.is_none_or(|o| rank(c) < rank(o));
+            if rem.products.is_empty() && better(remedy_for_all) {
+                remedy_for_all = Some(c);
+            }
+            for p in &rem.products {
+                if better(remedy.get(p.as_str()).copied()) {
+                    remedy.insert(p, c);
+                }
+            }
+        }
         let mut statuses = Vec::new();
+        // The other fields follow from the product, so (product, status) identifies a status.
+        let mut seen_status: HashSet<(String, Status)> = HashSet::new();
         for (status, pids) in &statuses_by_key {
             for (pp, pid) in pids {
-                let best = remediations
-                    .iter()
-                    .filter(|r| r.products.is_empty() || r.products.contains(pid))
-                    .map(|r| r.category.as_str())
-                    .min_by_key(|c| REMEDIATIONS.iter().position(|x| x == c).unwrap_or(usize::MAX));
+                let named = remedy.get(pid.as_str()).copied();
+                let best = match (named, remedy_for_all) {
+                    (Some(a), Some(b)) => Some(if rank(b) < rank(a) { b } else { a }),
+                    (a, b) => a.or(b),
+                };
                 let ps = ProductStatus {
                     product: pid.clone(),
                     status: *status,
@@ -679,9 +794,9 @@ impl Csaf {
                     remediation: best.map(str::to_string),
                 };
                 if category == "csaf_vex" {
-                    self.vex_statements(&ps, pp, &remediations);
+                    self.vex_statements(&ps, pp, named.is_some());
                 }
-                if !statuses.contains(&ps) {
+                if seen_status.insert((ps.product.clone(), ps.status)) {
                     statuses.push(ps);
                 }
             }
@@ -702,7 +817,7 @@ impl Csaf {
 
     /// CSAF VEX needs an impact statement for every not-affected product (6.1.27.9) and an
     /// action statement for every affected one (6.1.27.10).
-    fn vex_statements(&mut self, ps: &ProductStatus, at: &str, remediations: &[Remediation]) {
+    fn vex_statements(&mut self, ps: &ProductStatus, at: &str, covered: bool) {
         if ps.status == Status::NotAffected && ps.justification.is_none() && ps.impact.is_none() {
             self.r.warn(
                 WarningKind::ProfileViolation,
@@ -714,9 +829,6 @@ impl Csaf {
                 ),
             );
         }
-        let covered = remediations
-            .iter()
-            .any(|r| r.products.iter().any(|p| *p == ps.product));
         if ps.status == Status::Affected && !covered {
             self.r.warn(
                 WarningKind::ProfileViolation,
@@ -740,7 +852,10 @@ impl Csaf {
         let pp = child(vp, "product_status");
         // Status group per product, for contradictions: the four groups of CSAF 6.1.6.
         let mut group_of: HashMap<String, (&'static str, String)> = HashMap::new();
-        for key in ps.keys() {
+        // Key order, whatever order the JSON map keeps, so warnings come out the same way.
+        let mut keys: Vec<&String> = ps.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
             let Some(status) = Status::from_csaf_key(key) else {
                 self.r.warn(
                     WarningKind::UnknownValue,
@@ -768,7 +883,8 @@ impl Csaf {
                             "product {pid:?} is {group} here but {g} at {first}{}",
                             test_note("6.1.6")
                         );
-                        self.r.warn(WarningKind::ContradictingStatus, at.clone(), msg);
+                        self.r
+                            .warn(WarningKind::ContradictingStatus, at.clone(), msg);
                     }
                     Some(_) => {}
                     None => {
@@ -855,7 +971,7 @@ impl Csaf {
         vulns: &[(String, &Obj)],
         doc_refs: &[(String, &Obj)],
     ) {
-        let mut violation = |r: &mut Reader, at: &str, what: &str, test: &str| {
+        let violation = |r: &mut Reader, at: &str, what: &str, test: &str| {
             r.warn(
                 WarningKind::ProfileViolation,
                 at,
@@ -864,16 +980,16 @@ impl Csaf {
         };
         match category {
             "csaf_informational_advisory" | "csaf_security_incident_response" => {
-                let has_note = self
-                    .r
-                    .objects(document, "/document", "notes")
-                    .iter()
-                    .any(|(_, n)| {
-                        matches!(
-                            n.get("category").and_then(Value::as_str),
-                            Some("description" | "details" | "general" | "summary")
-                        )
-                    });
+                let has_note =
+                    self.r
+                        .objects(document, "/document", "notes")
+                        .iter()
+                        .any(|(_, n)| {
+                            matches!(
+                                n.get("category").and_then(Value::as_str),
+                                Some("description" | "details" | "general" | "summary")
+                            )
+                        });
                 if !has_note {
                     violation(
                         &mut self.r,
@@ -940,9 +1056,14 @@ impl Csaf {
                     if category == "csaf_vex" {
                         let ps = v.get("product_status").and_then(Value::as_object);
                         let has = ps.is_some_and(|ps| {
-                            ["fixed", "known_affected", "known_not_affected", "under_investigation"]
-                                .iter()
-                                .any(|k| ps.contains_key(*k))
+                            [
+                                "fixed",
+                                "known_affected",
+                                "known_not_affected",
+                                "under_investigation",
+                            ]
+                            .iter()
+                            .any(|k| ps.contains_key(*k))
                         });
                         if !has {
                             violation(
@@ -982,7 +1103,10 @@ pub(crate) fn cvss_object(
         r.warn(
             WarningKind::BadCvss,
             child(ptr, "vectorString"),
-            format!("a CVSS object without `vectorString` is ignored{}", test_note("6.1.8")),
+            format!(
+                "a CVSS object without `vectorString` is ignored{}",
+                test_note("6.1.8")
+            ),
         );
         return None;
     };
@@ -1019,18 +1143,18 @@ pub(crate) fn cvss_object(
             });
         }
     };
-    if let Some(sv) = &stated_version {
-        if sv != parsed.version {
-            r.warn(
-                WarningKind::BadCvss,
-                child(ptr, "version"),
-                format!(
-                    "version {sv:?} but the vector is CVSS {}{}",
-                    parsed.version,
-                    test_note("6.1.8")
-                ),
-            );
-        }
+    if let Some(sv) = &stated_version
+        && sv != parsed.version
+    {
+        r.warn(
+            WarningKind::BadCvss,
+            child(ptr, "version"),
+            format!(
+                "version {sv:?} but the vector is CVSS {}{}",
+                parsed.version,
+                test_note("6.1.8")
+            ),
+        );
     }
     let expected_family = match key {
         "cvss_v2" | "cvssV2_0" => Some("2"),
@@ -1038,31 +1162,32 @@ pub(crate) fn cvss_object(
         "cvss_v4" | "cvssV4_0" => Some("4"),
         _ => None,
     };
-    if let Some(f) = expected_family {
-        if !parsed.version.starts_with(f) {
-            r.warn(
-                WarningKind::BadCvss,
-                child(ptr, "vectorString"),
-                format!(
-                    "a CVSS {} vector under `{key}`{}",
-                    parsed.version,
-                    test_note("6.1.8")
-                ),
-            );
-        }
+    if let Some(f) = expected_family
+        && !parsed.version.starts_with(f)
+    {
+        r.warn(
+            WarningKind::BadCvss,
+            child(ptr, "vectorString"),
+            format!(
+                "a CVSS {} vector under `{key}`{}",
+                parsed.version,
+                test_note("6.1.8")
+            ),
+        );
     }
-    if let Some(stated) = stated_score {
-        if parsed.base_only() && (stated - parsed.score).abs() > 0.05 {
-            r.warn(
-                WarningKind::CvssScoreMismatch,
-                child(ptr, "baseScore"),
-                format!(
-                    "base score {stated} but {vector} computes {}{}",
-                    parsed.score,
-                    test_note("6.1.9")
-                ),
-            );
-        }
+    if let Some(stated) = stated_score
+        && parsed.base_only()
+        && (stated - parsed.score).abs() > 0.05
+    {
+        r.warn(
+            WarningKind::CvssScoreMismatch,
+            child(ptr, "baseScore"),
+            format!(
+                "base score {stated} but {vector} computes {}{}",
+                parsed.score,
+                test_note("6.1.9")
+            ),
+        );
     }
     if let Some(sev) = &stated_severity {
         let score = stated_score.unwrap_or(parsed.score);
@@ -1108,14 +1233,21 @@ pub(crate) fn cvss_object(
     })
 }
 
-/// Whether a version string is really a range (CSAF 2.0 6.1.31): a comparison operator, or one
-/// of the range words as a whole word.
+/// Whether a version string is a range by CSAF 2.0 test 6.1.31: a comparison operator, or one of
+/// the range words as a blank-separated word (as the BSI validator reads the test, so that
+/// `vers:all/*`, which it accepts, does not fail it).
 pub(crate) fn is_range(name: &str) -> bool {
     if name.contains('<') || name.contains('>') {
         return true;
     }
-    name.split(|c: char| !c.is_alphanumeric())
+    name.split_whitespace()
         .any(|w| RANGE_WORDS.iter().any(|r| w.eq_ignore_ascii_case(r)))
+}
+
+/// Whether a `product_version` holds a range all the same: a 6.1.31 range or a `vers:` string
+/// (CISA writes `vers:all/*` there). Such a value is moved to `version_range`.
+fn holds_range(name: &str) -> bool {
+    is_range(name) || name.trim_start().starts_with("vers:")
 }
 
 /// `pkg:type/…name` with a type and a non-empty name (enough to catch CSAF 6.1.13's example).
@@ -1132,7 +1264,9 @@ fn looks_like_purl(purl: &str) -> bool {
     let name = name.split('@').next().unwrap_or_default();
     !ty.is_empty()
         && ty.starts_with(|c: char| c.is_ascii_alphabetic())
-        && ty.chars().all(|c| c.is_ascii_alphanumeric() || ".+-".contains(c))
+        && ty
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".+-".contains(c))
         && !name.is_empty()
 }
 
@@ -1152,9 +1286,17 @@ mod tests {
         ] {
             assert!(is_range(r), "{r}");
         }
-        for v in ["4.1", "12.1.3", "Firmware 2.0 build 7", "allegro-1", "v1.0-latest"] {
+        for v in [
+            "4.1",
+            "12.1.3",
+            "Firmware 2.0 build 7",
+            "allegro-1",
+            "vers:all/*",
+        ] {
             assert!(!is_range(v), "{v}");
         }
+        assert!(holds_range("vers:all/*"));
+        assert!(!holds_range("12.1.3"));
     }
 
     #[test]

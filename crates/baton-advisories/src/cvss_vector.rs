@@ -30,7 +30,9 @@ impl Vector {
     /// computed one.
     pub fn base_only(&self) -> bool {
         let base = base_metrics(self.version);
-        self.metrics.iter().all(|(k, v)| base.contains(&k.as_str()) || v == "X")
+        self.metrics
+            .iter()
+            .all(|(k, v)| base.contains(&k.as_str()) || v == "X")
     }
 }
 
@@ -122,12 +124,18 @@ pub fn severity(version: &str, score: f64) -> &'static str {
     }
 }
 
-/// JSON property name → (metric, [(abbreviation, JSON spelling)]), after the FIRST CVSS JSON
-/// schemas that CSAF, NVD and CVE 5 embed.
-pub fn json_properties(version: &str) -> &'static [(&'static str, &'static str, &'static [(&'static str, &'static str)])] {
-    const IMPACT3: &[(&str, &str)] = &[("H", "HIGH"), ("L", "LOW"), ("N", "NONE")];
-    const IMPACT2: &[(&str, &str)] = &[("N", "NONE"), ("P", "PARTIAL"), ("C", "COMPLETE")];
-    const V3: &[(&str, &str, &[(&str, &str)])] = &[
+/// (abbreviation in the vector, spelling in JSON), e.g. `("N", "NETWORK")`.
+pub type MetricValues = &'static [(&'static str, &'static str)];
+
+/// A JSON property of a CVSS object and the vector metric it mirrors.
+pub type JsonMetric = (&'static str, &'static str, MetricValues);
+
+/// JSON property name → (metric, values), after the FIRST CVSS JSON schemas that CSAF, NVD and
+/// CVE 5 embed.
+pub fn json_properties(version: &str) -> &'static [JsonMetric] {
+    const IMPACT3: MetricValues = &[("H", "HIGH"), ("L", "LOW"), ("N", "NONE")];
+    const IMPACT2: MetricValues = &[("N", "NONE"), ("P", "PARTIAL"), ("C", "COMPLETE")];
+    const V3: &[JsonMetric] = &[
         (
             "attackVector",
             "AV",
@@ -182,7 +190,7 @@ pub fn json_properties(version: &str) -> &'static [(&'static str, &'static str, 
             ],
         ),
     ];
-    const V2: &[(&str, &str, &[(&str, &str)])] = &[
+    const V2: &[JsonMetric] = &[
         (
             "accessVector",
             "AV",
@@ -230,7 +238,11 @@ mod tests {
 
     #[test]
     fn refuses_incomplete_or_odd_vectors() {
-        assert!(parse("CVSS:4.0/AV:N/AC:L").unwrap_err().contains("lacks base"));
+        assert!(
+            parse("CVSS:4.0/AV:N/AC:L")
+                .unwrap_err()
+                .contains("lacks base")
+        );
         assert!(parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H").is_err());
         assert!(parse("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").is_err());
         assert!(parse("CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").is_err());

@@ -5,6 +5,7 @@
 use crate::model::{Warning, WarningKind};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
 
 /// A JSON pointer one level down (RFC 6901 escaping).
 pub(crate) fn child(ptr: &str, key: &str) -> String {
@@ -43,7 +44,12 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn warn(&mut self, kind: WarningKind, location: impl Into<String>, message: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        kind: WarningKind,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.warnings.push(Warning {
             kind,
             location: location.into(),
@@ -82,10 +88,19 @@ impl Reader {
     }
 
     /// A text field that must be there.
-    pub fn required_str(&mut self, obj: &Map<String, Value>, ptr: &str, key: &str) -> Option<String> {
+    pub fn required_str(
+        &mut self,
+        obj: &Map<String, Value>,
+        ptr: &str,
+        key: &str,
+    ) -> Option<String> {
         let s = self.str(obj, ptr, key);
         if s.is_none() && !obj.contains_key(key) {
-            self.warn(WarningKind::Missing, child(ptr, key), format!("`{key}` is missing"));
+            self.warn(
+                WarningKind::Missing,
+                child(ptr, key),
+                format!("`{key}` is missing"),
+            );
         }
         s
     }
@@ -205,7 +220,14 @@ impl Reader {
                 for (i, item) in items.iter().enumerate() {
                     match item {
                         Value::String(s) => out.push((index(&at, i), s.clone())),
-                        Value::Number(n) => out.push((index(&at, i), n.to_string())),
+                        Value::Number(n) => {
+                            self.warn(
+                                WarningKind::WrongType,
+                                index(&at, i),
+                                "expected a string, found a number; read as text",
+                            );
+                            out.push((index(&at, i), n.to_string()));
+                        }
                         v => {
                             let got = type_name(v);
                             self.warn(
@@ -227,12 +249,20 @@ impl Reader {
     }
 
     pub fn strings(&mut self, obj: &Map<String, Value>, ptr: &str, key: &str) -> Vec<String> {
-        self.strings_at(obj, ptr, key).into_iter().map(|(_, s)| s).collect()
+        self.strings_at(obj, ptr, key)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
     }
 
     /// A timestamp: RFC 3339, or NVD's zone-less `2023-07-13T18:15:09.293` (taken as UTC), or a
     /// bare date (midnight UTC). Anything else is a warning.
-    pub fn date(&mut self, obj: &Map<String, Value>, ptr: &str, key: &str) -> Option<DateTime<Utc>> {
+    pub fn date(
+        &mut self,
+        obj: &Map<String, Value>,
+        ptr: &str,
+        key: &str,
+    ) -> Option<DateTime<Utc>> {
         let s = self.str(obj, ptr, key)?;
         let parsed = parse_date(&s);
         if parsed.is_none() {
@@ -257,7 +287,11 @@ pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
             return Some(d.with_timezone(&Utc));
         }
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(d.and_utc());
         }
@@ -288,4 +322,29 @@ pub(crate) fn is_cve(s: &str) -> bool {
         && year.bytes().all(|b| b.is_ascii_digit())
         && num.len() >= 4
         && num.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Synthetic product ids made unique with `#2`, `#3`, … in order of appearance; the next suffix
+/// per base is remembered so that many repeats of one package stay linear.
+#[derive(Default)]
+pub(crate) struct UniqueIds {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl UniqueIds {
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let mut n = self.next.get(base).copied().unwrap_or(2);
+        let mut id = format!("{base}#{n}");
+        while self.used.contains(&id) {
+            n += 1;
+            id = format!("{base}#{n}");
+        }
+        self.next.insert(base.to_string(), n + 1);
+        self.used.insert(id.clone());
+        id
+    }
 }

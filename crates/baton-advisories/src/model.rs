@@ -317,7 +317,7 @@ pub struct Warning {
     pub message: String,
 }
 
-/// What a warning is about. Kinds that correspond to a CSAF 2.0 mandatory test name it in
+/// What a warning is about. Kinds that correspond to a CSAF 2.0 test name it in
 /// [`WarningKind::csaf_test`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum WarningKind {
@@ -363,6 +363,12 @@ pub enum WarningKind {
     FlagWithoutProduct,
     /// One product has two VEX justification flags (CSAF 6.1.33).
     MultipleJustifications,
+    /// A CSAF product with no product identification helper (no purl, CPE, model number, …):
+    /// matching has to go by vendor and product names (CSAF optional test 6.2.16).
+    MissingIdentifier,
+    /// A CSAF `product_version_range` that is free text, not a `vers:` string (CSAF optional
+    /// test 6.2.18): the version engine has to interpret it.
+    RangeWithoutVers,
     /// An OSV range that cannot be evaluated as written (no `introduced`, an event with not
     /// exactly one key, a GIT range without repo).
     BadRange,
@@ -372,7 +378,7 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
-    /// The CSAF 2.0 mandatory test (section 6.1.x) this kind checks, if any.
+    /// The CSAF 2.0 test this kind checks, if any: mandatory (6.1.x) or optional (6.2.x).
     pub fn csaf_test(self) -> Option<&'static str> {
         Some(match self {
             WarningKind::UndefinedProduct => "6.1.1",
@@ -391,6 +397,8 @@ impl WarningKind {
             WarningKind::VersionRangeInVersion => "6.1.31",
             WarningKind::FlagWithoutProduct => "6.1.32",
             WarningKind::MultipleJustifications => "6.1.33",
+            WarningKind::MissingIdentifier => "6.2.16",
+            WarningKind::RangeWithoutVers => "6.2.18",
             _ => return None,
         })
     }
@@ -419,6 +427,8 @@ impl WarningKind {
             WarningKind::VersionRangeInVersion => "version-range-in-version",
             WarningKind::FlagWithoutProduct => "flag-without-product",
             WarningKind::MultipleJustifications => "multiple-justifications",
+            WarningKind::MissingIdentifier => "missing-identifier",
+            WarningKind::RangeWithoutVers => "range-without-vers",
             WarningKind::BadRange => "bad-range",
             WarningKind::Inconsistent => "inconsistent",
         }

@@ -3,10 +3,10 @@
 //! that is affected, with its ranges and versions kept raw in [`OsvAffected`].
 
 use crate::cvss_vector;
-use crate::json::{Reader, child, is_cve, push_unique};
+use crate::json::{Reader, UniqueIds, child, is_cve, push_unique};
 use crate::model::{
-    AffectedRange, Advisory, AdvisoryError, AdvisorySource, Cvss, OsvAffected, OsvEvent,
-    OsvRange, Product, ProductStatus, Status, Vulnerability, WarningKind,
+    Advisory, AdvisoryError, AdvisorySource, AffectedRange, Cvss, OsvAffected, OsvEvent, OsvRange,
+    Product, ProductStatus, Status, Vulnerability, WarningKind,
 };
 use serde_json::{Map, Value};
 
@@ -27,7 +27,11 @@ pub(crate) fn read(file: &str, rec: &Obj, ptr: &str) -> Result<Advisory, Advisor
     };
     let modified = r.date(rec, ptr, "modified");
     if !rec.contains_key("modified") {
-        r.warn(WarningKind::Missing, child(ptr, "modified"), "`modified` is missing");
+        r.warn(
+            WarningKind::Missing,
+            child(ptr, "modified"),
+            "`modified` is missing",
+        );
     }
     let published = r.date(rec, ptr, "published");
     let withdrawn = r.date(rec, ptr, "withdrawn");
@@ -61,6 +65,7 @@ pub(crate) fn read(file: &str, rec: &Obj, ptr: &str) -> Result<Advisory, Advisor
     }
 
     let mut products: Vec<Product> = Vec::new();
+    let mut used = UniqueIds::default();
     let mut statuses = Vec::new();
     let mut affected = Vec::new();
     for (ap, entry) in r.objects(rec, ptr, "affected") {
@@ -103,14 +108,15 @@ pub(crate) fn read(file: &str, rec: &Obj, ptr: &str) -> Result<Advisory, Advisor
                 .find_map(|rg| rg.repo.as_ref().map(|repo| format!("GIT:{repo}")))
                 .unwrap_or_else(|| "unknown".to_string()),
         };
-        let mut pid = base.clone();
-        let mut n = 1;
-        while products.iter().any(|p| p.id == pid) {
-            n += 1;
-            pid = format!("{base}#{n}");
-        }
+        let pid = used.claim(&base);
         let mut entry_cvss = Vec::new();
-        severities(&mut r, entry, &ap, std::slice::from_ref(&pid), &mut entry_cvss);
+        severities(
+            &mut r,
+            entry,
+            &ap,
+            std::slice::from_ref(&pid),
+            &mut entry_cvss,
+        );
         cvss.extend(entry_cvss);
         products.push(Product {
             id: pid.clone(),
@@ -174,6 +180,7 @@ pub(crate) fn read(file: &str, rec: &Obj, ptr: &str) -> Result<Advisory, Advisor
 fn severities(r: &mut Reader, obj: &Obj, ptr: &str, products: &[String], out: &mut Vec<Cvss>) {
     for (sp, sev) in r.objects(obj, ptr, "severity") {
         let kind = r.required_str(sev, &sp, "type").unwrap_or_default();
+        let family = kind.trim_start_matches("CVSS_V").to_string();
         let Some(score) = r.required_str(sev, &sp, "score") else {
             continue;
         };
@@ -189,8 +196,7 @@ fn severities(r: &mut Reader, obj: &Obj, ptr: &str, products: &[String], out: &m
         }
         match cvss_vector::parse(&score) {
             Ok(v) => {
-                let family = &kind[6..7];
-                if !v.version.starts_with(family) {
+                if !v.version.starts_with(family.as_str()) {
                     r.warn(
                         WarningKind::BadCvss,
                         child(&sp, "score"),

@@ -17,6 +17,7 @@ pub(crate) const MAX_DEPTH: usize = 128;
 /// A YAML problem: (line, column, message).
 pub(crate) type YamlError = (usize, usize, String);
 
+#[derive(Debug)]
 pub(crate) struct YamlDoc {
     pub root: Value,
     /// The stream holds more than one document; only the first was read.
@@ -156,7 +157,11 @@ mod tests {
         assert!(read(&deep).is_err());
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..12 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!(
                 "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));
