@@ -94,6 +94,7 @@ pub fn write_report(
     let fleet = &fleet.fleet;
     let summary = reports::summary(fleet, on, scope);
     match format {
+        Format::Cyclonedx => anyhow::bail!("--format cyclonedx is only for `baton scan`"),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &summary)?;
             writeln!(out)?;

@@ -148,6 +148,33 @@ enum Command {
         #[arg(long)]
         asset: String,
     },
+    /// Match an SBOM against advisories (CSAF, OpenVEX, OSV, NVD, CVE 5), no database needed;
+    /// --format json (default here) or cyclonedx
+    Scan {
+        /// The SBOM to scan (CycloneDX or SPDX)
+        #[arg(long)]
+        sbom: PathBuf,
+        /// Advisory files or directories (any supported format, mixed; other files are skipped)
+        #[arg(long, num_args = 1.., required = true)]
+        advisories: Vec<PathBuf>,
+        /// VEX files or directories whose statements override statuses
+        #[arg(long, num_args = 1..)]
+        vex: Vec<PathBuf>,
+        /// CISA KEV catalog (JSON)
+        #[arg(long)]
+        kev: Option<PathBuf>,
+        /// FIRST EPSS scores (CSV, plain or gzip)
+        #[arg(long)]
+        epss: Option<PathBuf>,
+        /// Lowest confidence of a device-product match to report
+        #[arg(long, default_value = "alias", value_parser = parse_confidence)]
+        min_confidence: baton_matching::Confidence,
+    },
+    /// Version range tools
+    Vers {
+        #[command(subcommand)]
+        command: VersCommand,
+    },
     /// CPE 2.3 tools
     Cpe {
         #[command(subcommand)]
@@ -242,6 +269,13 @@ enum ExportCommand {
 }
 
 #[derive(Subcommand)]
+enum VersCommand {
+    /// Read `RANGE<TAB>VERSION` lines on stdin (RANGE a `vers:` string); write `true`, `false` or
+    /// `error: MESSAGE` per line, in order
+    Check,
+}
+
+#[derive(Subcommand)]
 enum CpeCommand {
     /// Read `SOURCE<TAB>TARGET` lines on stdin; write the NISTIR 7696 relation of SOURCE to TARGET
     /// per line: equal, subset, superset, disjoint, undefined or `error: MESSAGE`
@@ -332,6 +366,11 @@ impl ImportWhat {
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| format!("'{s}' is not a date (expected YYYY-MM-DD)"))
+}
+
+fn parse_confidence(s: &str) -> Result<baton_matching::Confidence, String> {
+    s.parse()
+        .map_err(|_| format!("'{s}' is not a confidence (exact, normalized, alias, fuzzy)"))
 }
 
 fn parse_term<T: std::str::FromStr<Err = baton_model::UnknownTerm>>(s: &str) -> Result<T, String> {
@@ -633,6 +672,56 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 MATRIX_COLUMNS,
                 baton_model::responsibility::DEFAULT_MATRIX,
             )?;
+        }
+        Command::Scan {
+            sbom,
+            advisories,
+            vex,
+            kev,
+            epss,
+            min_confidence,
+        } => {
+            let format = match ctx.format {
+                Format::Cyclonedx => baton_matching::OutputFormat::CycloneDx,
+                _ => baton_matching::OutputFormat::Json,
+            };
+            let args = baton_matching::ScanArgs {
+                sbom,
+                advisories,
+                vex,
+                kev,
+                epss,
+                min_confidence,
+                format,
+                on: ctx.on,
+            };
+            match ctx.format {
+                Format::Json | Format::Cyclonedx => baton_matching::run_scan(&args, &mut *out)?,
+                Format::Table | Format::Csv => {
+                    let mut buffer = Vec::new();
+                    baton_matching::run_scan(&args, &mut buffer)?;
+                    let rows: Vec<serde_json::Value> = serde_json::from_slice(&buffer)?;
+                    let columns = [
+                        "vulnerability_id",
+                        "component_name",
+                        "component_version",
+                        "status",
+                        "justification",
+                        "confidence",
+                        "source",
+                        "kev",
+                        "epss",
+                        "cvss",
+                    ];
+                    write_rows(out, ctx.format, &columns, &rows)?;
+                }
+            }
+        }
+        Command::Vers {
+            command: VersCommand::Check,
+        } => {
+            let stdin = std::io::stdin();
+            baton_versions::check_reader(stdin.lock(), &mut *out)?;
         }
         Command::Cpe {
             command: CpeCommand::Match,

@@ -12,6 +12,8 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// CycloneDX 1.6 with vulnerabilities: `baton scan` only.
+    Cyclonedx,
 }
 
 /// Write `rows` in `format`. `columns` names the columns when there are no rows to learn them from.
@@ -26,6 +28,7 @@ pub fn write_rows<T: Serialize>(
             serde_json::to_writer_pretty(&mut *out, rows)?;
             writeln!(out)?;
         }
+        Format::Cyclonedx => anyhow::bail!("--format cyclonedx is only for `baton scan`"),
         Format::Csv => {
             let values: Vec<Value> = rows
                 .iter()

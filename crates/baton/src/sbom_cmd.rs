@@ -172,6 +172,7 @@ pub fn check(out: &mut dyn Write, ctx: &Context_, file: &Path) -> Result<()> {
     std::mem::forget(parsed);
     std::mem::forget(bytes);
     match ctx.format {
+        Format::Cyclonedx => bail!("--format cyclonedx is only for `baton scan`"),
         Format::Json | Format::Csv => {
             serde_json::to_writer_pretty(&mut *out, &report)?;
             writeln!(out)?;

@@ -828,3 +828,104 @@ fn cpe_match_answers_every_line_in_order() {
     assert_eq!(&lines[..3], ["superset", "equal", "disjoint"]);
     assert!(lines[3].starts_with("error: "));
 }
+
+#[test]
+fn vers_check_answers_every_line_in_order() {
+    let input = "vers:npm/>=1.0.0|<2.0.0\t1.5.0\n\
+                 vers:pypi/<1.0\t1.0.post1\n\
+                 vers:npm/<2.0.0|>=1.0.0\t1.5.0\n\
+                 vers:foo/1\t1\n\
+                 no tab here\n\
+                 vers:deb/>=2.36-9\t2.36-9+deb12u4\n";
+    let out = with_stdin(&["vers", "check"], input);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0], "true");
+    assert_eq!(lines[1], "false");
+    assert!(lines[2].starts_with("error: ") && lines[2].contains("not sorted"));
+    assert!(lines[3].starts_with("error: ") && lines[3].contains("foo"));
+    assert!(lines[4].starts_with("error: "));
+    assert_eq!(lines[5], "true");
+}
+
+#[test]
+fn scan_a_device_sbom_against_the_icsma_corpus() {
+    let db = testing::sqlite();
+    let sbom =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../baton-matching/tests/data/devices.cdx.json");
+    let icsma = shared_data().join("cisa-csaf-icsma");
+    let args = [
+        "--format",
+        "json",
+        "--on",
+        ON,
+        "scan",
+        "--sbom",
+        sbom.to_str().unwrap(),
+        "--advisories",
+        icsma.to_str().unwrap(),
+    ];
+    let out = baton(&db.url, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let findings: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert!(!findings.is_empty());
+    let keys: Vec<&str> = findings[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .take(14)
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "vulnerability_id",
+            "aliases",
+            "component_ref",
+            "component_name",
+            "component_version",
+            "component_purl",
+            "component_cpes",
+            "status",
+            "justification",
+            "confidence",
+            "source",
+            "kev",
+            "epss",
+            "cvss"
+        ]
+    );
+    let alaris = findings
+        .iter()
+        .find(|f| f["vulnerability_id"] == "CVE-2023-30559")
+        .unwrap();
+    assert_eq!(alaris["status"], "affected");
+    assert_eq!(alaris["source"], serde_json::json!(["ICSMA-23-194-01"]));
+    // Files that are no advisory (the README, checksums) are skipped with a warning.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("README"));
+    let cdx = baton(
+        &db.url,
+        &[
+            "--format",
+            "cyclonedx",
+            "--on",
+            ON,
+            "scan",
+            "--sbom",
+            sbom.to_str().unwrap(),
+            "--advisories",
+            icsma.to_str().unwrap(),
+        ],
+    );
+    let bom: Value = serde_json::from_slice(&cdx.stdout).unwrap();
+    assert_eq!(bom["specVersion"], "1.6");
+    assert_eq!(
+        bom["vulnerabilities"].as_array().unwrap().len(),
+        findings.len()
+    );
+}

@@ -1,0 +1,1014 @@
+//! The matching engine: the index over advisories, the three matching rules, merging per
+//! (vulnerability, component), VEX, and KEV/EPSS/CVSS enrichment.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use baton_advisories::{
+    Advisory, AffectedRange, EpssScores, KevCatalog, NvdConfiguration, Product, Status,
+};
+use baton_cpe::nvd::{self as cpenvd, Truth};
+use baton_cpe::{Attribute, Wfn};
+use baton_sbom::{Component, Sbom};
+use baton_versions::Scheme;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::names::{product_confidence, vendor_confidence, vendor_keys};
+use crate::purl::{Purl, osv_package_key};
+use crate::versions::{self, VersionCheck};
+
+/// How sure a match is, weakest first: `fuzzy` < `alias` < `normalized` < `exact`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Token containment of product names; reported only on request.
+    Fuzzy,
+    /// The vendor matched only through the manufacturer alias table.
+    #[default]
+    Alias,
+    /// Names equal after normalization (case, blanks, punctuation, a leading vendor name).
+    Normalized,
+    /// Identifiers or names equal as written (purl, CPE, vendor and product text).
+    Exact,
+}
+
+impl Confidence {
+    pub fn key(self) -> &'static str {
+        match self {
+            Confidence::Fuzzy => "fuzzy",
+            Confidence::Alias => "alias",
+            Confidence::Normalized => "normalized",
+            Confidence::Exact => "exact",
+        }
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "fuzzy" => Confidence::Fuzzy,
+            "alias" => Confidence::Alias,
+            "normalized" => Confidence::Normalized,
+            "exact" => Confidence::Exact,
+            _ => {
+                return Err(format!(
+                    "unknown confidence {s:?} (exact, normalized, alias or fuzzy)"
+                ));
+            }
+        })
+    }
+}
+
+/// A finding's status, VEX applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    Affected,
+    NotAffected,
+    Fixed,
+    UnderInvestigation,
+}
+
+impl FindingStatus {
+    /// When several advisories speak of one (vulnerability, component), the highest rank wins:
+    /// a proven "affected" first, then an open question (which must stay visible), then the
+    /// reassuring answers.
+    fn rank(self) -> u8 {
+        match self {
+            FindingStatus::Affected => 3,
+            FindingStatus::UnderInvestigation => 2,
+            FindingStatus::Fixed => 1,
+            FindingStatus::NotAffected => 0,
+        }
+    }
+
+    fn from_status(s: Status) -> Option<FindingStatus> {
+        Some(match s {
+            Status::Affected | Status::FirstAffected | Status::LastAffected => {
+                FindingStatus::Affected
+            }
+            Status::NotAffected => FindingStatus::NotAffected,
+            Status::Fixed | Status::FirstFixed => FindingStatus::Fixed,
+            Status::UnderInvestigation => FindingStatus::UnderInvestigation,
+            Status::Recommended => return None,
+        })
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingStatus::Affected => "affected",
+            FindingStatus::NotAffected => "not_affected",
+            FindingStatus::Fixed => "fixed",
+            FindingStatus::UnderInvestigation => "under_investigation",
+        }
+    }
+}
+
+/// Which rule produced a piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    Purl,
+    Cpe,
+    Product,
+    Vex,
+}
+
+/// What matched, for one advisory statement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// The advisory id.
+    pub advisory: String,
+    pub method: Method,
+    /// The advisory's product id (CSAF product id, OSV package, NVD criteria).
+    pub product: String,
+    /// What was compared: `pkg:cargo/x ↔ crates.io/x`, a CPE with its relation, or vendor and
+    /// product names.
+    pub matched: String,
+    /// The version data as the advisory wrote it.
+    pub range: Option<String>,
+    /// How the component's version was read against it.
+    pub version: String,
+    /// What this statement says.
+    pub status: FindingStatus,
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Epss {
+    pub score: f64,
+    pub percentile: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvssScore {
+    pub version: String,
+    pub vector: String,
+    pub score: Option<f64>,
+}
+
+/// One (vulnerability, component) answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The CVE when there is one, else the advisory's own id.
+    pub vulnerability_id: String,
+    pub aliases: Vec<String>,
+    pub component_ref: String,
+    pub component_name: String,
+    pub component_version: Option<String>,
+    pub component_purl: Option<String>,
+    pub component_cpes: Vec<String>,
+    pub status: FindingStatus,
+    /// One of the five CSAF/OpenVEX labels, for `not_affected`.
+    pub justification: Option<String>,
+    /// The best confidence among the matches.
+    pub confidence: Confidence,
+    /// Ids of the advisories that produced it (VEX included), sorted.
+    pub source: Vec<String>,
+    pub kev: bool,
+    pub epss: Option<Epss>,
+    /// The newest CVSS version given.
+    pub cvss: Option<CvssScore>,
+    /// Every statement that matched; nothing is reported without one.
+    pub evidence: Vec<Evidence>,
+}
+
+/// What to match and how.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Matches weaker than this are dropped; fuzzy ones appear only when this is `Fuzzy`.
+    pub min_confidence: Confidence,
+    /// The scheme free-text CSAF versions are read with.
+    pub csaf_scheme: Scheme,
+    /// VEX documents (OpenVEX, CSAF VEX) whose statements override statuses, later documents
+    /// winning over earlier ones.
+    pub vex: Vec<Advisory>,
+    /// CVE → date added to the KEV catalog.
+    pub kev: HashMap<String, Option<NaiveDate>>,
+    pub epss: HashMap<String, Epss>,
+    /// KEV entries added after this date do not count.
+    pub on: Option<NaiveDate>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            min_confidence: Confidence::Alias,
+            csaf_scheme: Scheme::Firmware,
+            vex: Vec::new(),
+            kev: HashMap::new(),
+            epss: HashMap::new(),
+            on: None,
+        }
+    }
+}
+
+impl ScanOptions {
+    pub fn with_kev(mut self, catalog: &KevCatalog) -> Self {
+        for e in &catalog.entries {
+            self.kev.insert(e.cve.clone(), e.date_added);
+        }
+        self
+    }
+
+    pub fn with_epss(mut self, scores: &EpssScores) -> Self {
+        for e in &scores.entries {
+            self.epss.insert(
+                e.cve.clone(),
+                Epss {
+                    score: e.score,
+                    percentile: e.percentile,
+                },
+            );
+        }
+        self
+    }
+
+    fn in_kev(&self, id: &str) -> bool {
+        match self.kev.get(id) {
+            Some(Some(added)) => self.on.is_none_or(|on| *added <= on),
+            Some(None) => true,
+            None => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    /// Things that limited matching (unreadable CPEs in the SBOM, …).
+    pub warnings: Vec<String>,
+}
+
+/// (advisory, vulnerability, index into `affected`).
+type RangeRef = (usize, usize, usize);
+/// (advisory, product).
+type ProductRef = (usize, usize);
+
+/// Lookup tables over advisories, built once: OSV packages by package key, NVD configurations
+/// by CPE vendor and product, CSAF products by vendor key, purl key and CPE vendor and product.
+pub struct Index<'a> {
+    advisories: &'a [Advisory],
+    by_package: HashMap<String, Vec<RangeRef>>,
+    by_cpe: HashMap<(String, String), Vec<RangeRef>>,
+    products_by_vendor: HashMap<String, Vec<ProductRef>>,
+    products_by_purl: HashMap<String, Vec<ProductRef>>,
+    products_by_cpe: HashMap<(String, String), Vec<ProductRef>>,
+}
+
+/// A CPE's vendor and product, lower case, when both are plain strings.
+fn cpe_key(wfn: &Wfn) -> Option<(String, String)> {
+    let v = wfn.get(Attribute::Vendor).as_av_string()?.unquoted()?;
+    let p = wfn.get(Attribute::Product).as_av_string()?.unquoted()?;
+    Some((v.to_ascii_lowercase(), p.to_ascii_lowercase()))
+}
+
+/// A relationship product ("firmware installed on device") is matched by its component's
+/// names and identifiers.
+fn effective<'a>(advisory: &'a Advisory, product: &'a Product) -> &'a Product {
+    let bare = product.name.is_none() && product.purls.is_empty() && product.cpes.is_empty();
+    match &product.relationship {
+        Some(rel) if bare => advisory
+            .products
+            .iter()
+            .find(|p| p.id == rel.component)
+            .unwrap_or(product),
+        _ => product,
+    }
+}
+
+impl<'a> Index<'a> {
+    pub fn build(advisories: &'a [Advisory]) -> Index<'a> {
+        let mut index = Index {
+            advisories,
+            by_package: HashMap::new(),
+            by_cpe: HashMap::new(),
+            products_by_vendor: HashMap::new(),
+            products_by_purl: HashMap::new(),
+            products_by_cpe: HashMap::new(),
+        };
+        for (a, advisory) in advisories.iter().enumerate() {
+            if advisory.withdrawn.is_some() {
+                continue;
+            }
+            for (v, vuln) in advisory.vulnerabilities.iter().enumerate() {
+                for (r, range) in vuln.affected.iter().enumerate() {
+                    match range {
+                        AffectedRange::Osv(o) => {
+                            let mut keys = BTreeSet::new();
+                            if let Some(p) = o.purl.as_deref().and_then(Purl::parse) {
+                                keys.insert(p.key());
+                            }
+                            if let (Some(e), Some(n)) = (&o.ecosystem, &o.name)
+                                && let Some(k) = osv_package_key(e, n)
+                            {
+                                keys.insert(k);
+                            }
+                            for k in keys {
+                                index.by_package.entry(k).or_default().push((a, v, r));
+                            }
+                        }
+                        AffectedRange::Nvd(c) => {
+                            let keys: BTreeSet<(String, String)> = c
+                                .nodes
+                                .iter()
+                                .flat_map(|n| &n.cpe_match)
+                                .filter(|m| m.vulnerable)
+                                .filter_map(|m| Wfn::parse(&m.criteria).ok())
+                                .filter_map(|w| cpe_key(&w))
+                                .collect();
+                            for k in keys {
+                                index.by_cpe.entry(k).or_default().push((a, v, r));
+                            }
+                        }
+                        // CVE 5 affected entries are not matched yet.
+                        AffectedRange::Cve5(_) => {}
+                    }
+                }
+            }
+            // OSV and NVD products are synthetic: their ranges above are the matching data.
+            if advisory.vulnerabilities.iter().any(|v| {
+                v.affected
+                    .iter()
+                    .any(|r| !matches!(r, AffectedRange::Cve5(_)))
+            }) {
+                continue;
+            }
+            index.add_products(a, advisory);
+        }
+        index
+    }
+
+    fn add_products(&mut self, a: usize, advisory: &Advisory) {
+        for (p, product) in advisory.products.iter().enumerate() {
+            let eff = effective(advisory, product);
+            if let (Some(vendor), Some(_)) = (&eff.vendor, &eff.name) {
+                for k in vendor_keys(vendor) {
+                    self.products_by_vendor.entry(k).or_default().push((a, p));
+                }
+            }
+            let purl_keys: BTreeSet<String> = eff
+                .purls
+                .iter()
+                .filter_map(|u| Purl::parse(u))
+                .map(|u| u.key())
+                .collect();
+            for k in purl_keys {
+                self.products_by_purl.entry(k).or_default().push((a, p));
+            }
+            let cpe_keys: BTreeSet<(String, String)> = eff
+                .cpes
+                .iter()
+                .filter_map(|c| Wfn::parse(c).ok())
+                .filter_map(|w| cpe_key(&w))
+                .collect();
+            for k in cpe_keys {
+                self.products_by_cpe.entry(k).or_default().push((a, p));
+            }
+        }
+    }
+}
+
+/// One statement matched to one component, before merging.
+struct Hit {
+    advisory: usize,
+    vulnerability: usize,
+    component: usize,
+    status: FindingStatus,
+    justification: Option<String>,
+    evidence: Evidence,
+}
+
+/// The component's version: its own, else its purl's.
+fn component_version(c: &Component) -> Option<String> {
+    c.version
+        .clone()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| c.purl.as_deref().and_then(Purl::parse)?.version)
+}
+
+/// Scans an SBOM against advisories (see the crate documentation for the rules).
+pub fn scan(sbom: &Sbom, advisories: &[Advisory], options: &ScanOptions) -> ScanReport {
+    let index = Index::build(advisories);
+    scan_with_index(sbom, &index, options)
+}
+
+/// Scans with an index built beforehand (one index, many SBOMs).
+pub fn scan_with_index(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) -> ScanReport {
+    let components = &sbom.components;
+    let mut warnings = Vec::new();
+    let mut hits = Vec::new();
+
+    // Every CPE of the SBOM, with its component: the platform NVD configurations are checked
+    // against (a device's firmware, hardware and software together).
+    let mut platforms: Vec<Wfn> = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
+    for (i, c) in components.iter().enumerate() {
+        for cpe in &c.cpes {
+            match Wfn::parse(cpe) {
+                Ok(w) => {
+                    platforms.push(w);
+                    owners.push(i);
+                }
+                Err(e) => warnings.push(format!(
+                    "component {}: CPE {cpe:?} cannot be read: {e}",
+                    c.reference
+                )),
+            }
+        }
+    }
+    if let Some(subject) = &sbom.subject {
+        for cpe in &subject.cpes {
+            if let Ok(w) = Wfn::parse(cpe) {
+                platforms.push(w);
+                owners.push(usize::MAX);
+            }
+        }
+    }
+
+    for (i, c) in components.iter().enumerate() {
+        match_purl(index, i, c, options, &mut hits);
+        match_products(index, i, c, options, &mut hits);
+    }
+    match_nvd(index, &platforms, &owners, &mut hits);
+
+    let hits: Vec<Hit> = hits
+        .into_iter()
+        .filter(|h| h.evidence.confidence >= options.min_confidence)
+        .collect();
+    let mut findings = merge(index.advisories, components, hits, options);
+    apply_vex(&mut findings, components, options);
+    findings.sort_by(|a, b| {
+        a.vulnerability_id
+            .cmp(&b.vulnerability_id)
+            .then_with(|| a.component_ref.cmp(&b.component_ref))
+            .then_with(|| a.component_name.cmp(&b.component_name))
+    });
+    ScanReport { findings, warnings }
+}
+
+fn match_purl(
+    index: &Index<'_>,
+    i: usize,
+    c: &Component,
+    options: &ScanOptions,
+    hits: &mut Vec<Hit>,
+) {
+    let Some(purl) = c.purl.as_deref().and_then(Purl::parse) else {
+        return;
+    };
+    let key = purl.key();
+    let version = component_version(c);
+    for &(a, v, r) in index
+        .by_package
+        .get(&key)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let advisory = &index.advisories[a];
+        let Some(AffectedRange::Osv(o)) = advisory.vulnerabilities[v].affected.get(r) else {
+            continue;
+        };
+        let ecosystem = o.ecosystem.clone().unwrap_or_default();
+        let (status, reading) = match version.as_deref() {
+            None => (
+                FindingStatus::UnderInvestigation,
+                "the component has no version".to_string(),
+            ),
+            Some(ver) => match versions::osv_affects(o, &ecosystem, ver) {
+                Ok(true) => (FindingStatus::Affected, format!("{ver} is in the ranges")),
+                Ok(false) => continue,
+                Err(e) => (
+                    FindingStatus::UnderInvestigation,
+                    format!("cannot decide for {ver}: {e}"),
+                ),
+            },
+        };
+        let package = match (&o.ecosystem, &o.name) {
+            (Some(e), Some(n)) => format!("{e}/{n}"),
+            _ => o.purl.clone().unwrap_or_else(|| o.product.clone()),
+        };
+        hits.push(Hit {
+            advisory: a,
+            vulnerability: v,
+            component: i,
+            status,
+            justification: None,
+            evidence: Evidence {
+                advisory: advisory.id.clone(),
+                method: Method::Purl,
+                product: o.product.clone(),
+                matched: format!("{} ↔ {package}", c.purl.as_deref().unwrap_or_default()),
+                range: Some(versions::describe_osv(o)),
+                version: reading,
+                status,
+                confidence: Confidence::Exact,
+            },
+        });
+    }
+    // CSAF products identified by purl.
+    for &(a, p) in index
+        .products_by_purl
+        .get(&key)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let advisory = &index.advisories[a];
+        let product = &advisory.products[p];
+        let eff = effective(advisory, product);
+        let pinned: Vec<String> = eff
+            .purls
+            .iter()
+            .filter_map(|u| Purl::parse(u))
+            .filter(|u| u.key() == key)
+            .filter_map(|u| u.version)
+            .collect();
+        let check = if pinned.is_empty() {
+            versions::csaf_check(
+                version.as_deref(),
+                eff.version.as_deref(),
+                eff.version_range.as_deref(),
+                options.csaf_scheme,
+            )
+        } else {
+            match version.as_deref() {
+                None => VersionCheck::Undecided("the component has no version".to_string()),
+                Some(ver) => match pinned
+                    .iter()
+                    .find(|pv| versions::same_version(&purl.kind, ver, pv))
+                {
+                    Some(pv) => VersionCheck::In(format!("{ver} equals the purl version {pv}")),
+                    None => VersionCheck::Out,
+                },
+            }
+        };
+        let matched = format!(
+            "{} ↔ {}",
+            c.purl.as_deref().unwrap_or_default(),
+            eff.purls.join(", ")
+        );
+        product_hits(
+            index,
+            a,
+            p,
+            i,
+            Method::Purl,
+            matched,
+            Confidence::Exact,
+            &check,
+            hits,
+        );
+    }
+}
+
+/// CSAF products by CPE and by vendor and product names.
+fn match_products(
+    index: &Index<'_>,
+    i: usize,
+    c: &Component,
+    options: &ScanOptions,
+    hits: &mut Vec<Hit>,
+) {
+    let version = component_version(c);
+    let mut seen: HashSet<ProductRef> = HashSet::new();
+
+    for cpe in &c.cpes {
+        let Ok(wfn) = Wfn::parse(cpe) else { continue };
+        let Some(key) = cpe_key(&wfn) else { continue };
+        for &(a, p) in index
+            .products_by_cpe
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let advisory = &index.advisories[a];
+            let eff = effective(advisory, &advisory.products[p]);
+            for pc in &eff.cpes {
+                let Ok(pw) = Wfn::parse(pc) else { continue };
+                let relation = baton_cpe::compare(&pw, &wfn);
+                if !relation.is_match() || !seen.insert((a, p)) {
+                    continue;
+                }
+                let check = versions::csaf_check(
+                    version.as_deref(),
+                    eff.version.as_deref(),
+                    eff.version_range.as_deref(),
+                    options.csaf_scheme,
+                );
+                let matched = format!("{pc} is {} {cpe}", relation.as_str());
+                product_hits(
+                    index,
+                    a,
+                    p,
+                    i,
+                    Method::Cpe,
+                    matched,
+                    Confidence::Exact,
+                    &check,
+                    hits,
+                );
+            }
+        }
+    }
+
+    let vendors: Vec<&String> = [&c.supplier, &c.manufacturer, &c.publisher]
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    let allow_fuzzy = options.min_confidence <= Confidence::Fuzzy;
+    let mut candidates: BTreeSet<ProductRef> = BTreeSet::new();
+    for v in &vendors {
+        for k in vendor_keys(v) {
+            if let Some(list) = index.products_by_vendor.get(&k) {
+                candidates.extend(list.iter().copied());
+            }
+        }
+    }
+    for (a, p) in candidates {
+        if seen.contains(&(a, p)) {
+            continue;
+        }
+        let advisory = &index.advisories[a];
+        let eff = effective(advisory, &advisory.products[p]);
+        let (Some(pvendor), Some(pname)) = (&eff.vendor, &eff.name) else {
+            continue;
+        };
+        let Some((named_by, vconf)) = vendors
+            .iter()
+            .filter_map(|v| vendor_confidence(v, pvendor).map(|conf| (*v, conf)))
+            .max_by_key(|(_, conf)| *conf)
+        else {
+            continue;
+        };
+        let Some(nconf) = product_confidence(&c.name, pname, pvendor, allow_fuzzy) else {
+            continue;
+        };
+        let confidence = vconf.min(nconf);
+        let check = versions::csaf_check(
+            version.as_deref(),
+            eff.version.as_deref(),
+            eff.version_range.as_deref(),
+            options.csaf_scheme,
+        );
+        let matched = format!(
+            "vendor {named_by:?} ↔ {pvendor:?} ({}), product {:?} ↔ {pname:?} ({})",
+            vconf.key(),
+            c.name,
+            nconf.key()
+        );
+        seen.insert((a, p));
+        product_hits(
+            index,
+            a,
+            p,
+            i,
+            Method::Product,
+            matched,
+            confidence,
+            &check,
+            hits,
+        );
+    }
+}
+
+/// The hits of one matched CSAF product: one per vulnerability that gives it a status.
+#[allow(clippy::too_many_arguments)]
+fn product_hits(
+    index: &Index<'_>,
+    a: usize,
+    p: usize,
+    component: usize,
+    method: Method,
+    matched: String,
+    confidence: Confidence,
+    check: &VersionCheck,
+    hits: &mut Vec<Hit>,
+) {
+    let advisory = &index.advisories[a];
+    let product = &advisory.products[p];
+    let eff = effective(advisory, product);
+    let (reading, undecided) = match check {
+        VersionCheck::In(why) => (why.clone(), false),
+        VersionCheck::Out => return,
+        VersionCheck::Undecided(why) => (why.clone(), true),
+    };
+    let range = eff.version_range.clone().or_else(|| eff.version.clone());
+    for (v, vuln) in advisory.vulnerabilities.iter().enumerate() {
+        for st in vuln.statuses.iter().filter(|s| s.product == product.id) {
+            let Some(stated) = FindingStatus::from_status(st.status) else {
+                continue;
+            };
+            let status = if undecided {
+                FindingStatus::UnderInvestigation
+            } else {
+                stated
+            };
+            hits.push(Hit {
+                advisory: a,
+                vulnerability: v,
+                component,
+                status,
+                justification: (status == FindingStatus::NotAffected)
+                    .then(|| st.justification.clone())
+                    .flatten(),
+                evidence: Evidence {
+                    advisory: advisory.id.clone(),
+                    method,
+                    product: product.id.clone(),
+                    matched: matched.clone(),
+                    range: range.clone(),
+                    version: if undecided {
+                        format!("{reading}; the advisory says {}", stated.key())
+                    } else {
+                        reading.clone()
+                    },
+                    status,
+                    confidence,
+                },
+            });
+        }
+    }
+}
+
+fn nvd_configuration(c: &NvdConfiguration) -> cpenvd::Configuration {
+    let op = |s: &str| {
+        if s.eq_ignore_ascii_case("AND") {
+            cpenvd::Operator::And
+        } else {
+            cpenvd::Operator::Or
+        }
+    };
+    cpenvd::Configuration {
+        operator: c.operator.as_deref().map(op),
+        negate: c.negate,
+        nodes: c
+            .nodes
+            .iter()
+            .map(|n| cpenvd::Node {
+                operator: op(&n.operator),
+                negate: n.negate,
+                cpe_match: n
+                    .cpe_match
+                    .iter()
+                    .map(|m| cpenvd::CpeMatch {
+                        vulnerable: m.vulnerable,
+                        criteria: m.criteria.clone(),
+                        match_criteria_id: m.match_criteria_id.clone(),
+                        version_start_including: m.version_start_including.clone(),
+                        version_start_excluding: m.version_start_excluding.clone(),
+                        version_end_including: m.version_end_including.clone(),
+                        version_end_excluding: m.version_end_excluding.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn describe_cpe_match(m: &baton_advisories::CpeMatch) -> String {
+    let mut parts = vec![m.criteria.clone()];
+    for (label, v) in [
+        (">=", &m.version_start_including),
+        (">", &m.version_start_excluding),
+        ("<=", &m.version_end_including),
+        ("<", &m.version_end_excluding),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{label} {v}"));
+        }
+    }
+    parts.join(" ")
+}
+
+/// NVD configurations whose vulnerable criteria name a CPE of the SBOM, each evaluated once
+/// against every CPE of the SBOM.
+fn match_nvd(index: &Index<'_>, platforms: &[Wfn], owners: &[usize], hits: &mut Vec<Hit>) {
+    let mut candidates: BTreeSet<RangeRef> = BTreeSet::new();
+    for w in platforms {
+        if let Some(list) = cpe_key(w).and_then(|k| index.by_cpe.get(&k)) {
+            candidates.extend(list.iter().copied());
+        }
+    }
+    for (a, v, r) in candidates {
+        let advisory = &index.advisories[a];
+        let Some(AffectedRange::Nvd(raw)) = advisory.vulnerabilities[v].affected.get(r) else {
+            continue;
+        };
+        let config = nvd_configuration(raw);
+        let eval = cpenvd::evaluate(&config, platforms, versions::nvd_compare);
+        let status = match eval.applies {
+            Truth::Yes => FindingStatus::Affected,
+            Truth::Unknown => FindingStatus::UnderInvestigation,
+            Truth::No => continue,
+        };
+        let mut done: HashSet<usize> = HashSet::new();
+        for e in eval.entries.iter().filter(|e| e.vulnerable) {
+            let wanted = match status {
+                FindingStatus::Affected => e.truth == Truth::Yes,
+                _ => e.truth != Truth::No,
+            };
+            let Some(platform) = e.platform.filter(|_| wanted) else {
+                continue;
+            };
+            let Some(&owner) = owners.get(platform) else {
+                continue;
+            };
+            if owner == usize::MAX || !done.insert(owner) {
+                continue;
+            }
+            let raw_match = raw.nodes.get(e.node).and_then(|n| n.cpe_match.get(e.entry));
+            let relation = platforms
+                .get(platform)
+                .zip(Wfn::parse(&e.criteria).ok())
+                .map(|(p, c)| baton_cpe::compare(&c, p).as_str())
+                .unwrap_or("undefined");
+            let others: Vec<String> = eval
+                .entries
+                .iter()
+                .filter(|o| !o.vulnerable && o.truth == Truth::Yes)
+                .map(|o| o.criteria.clone())
+                .collect();
+            let platform_cpe = platforms
+                .get(platform)
+                .map(|p| p.to_formatted_string())
+                .unwrap_or_default();
+            let mut matched = format!("{} is {relation} {platform_cpe}", e.criteria);
+            if !others.is_empty() {
+                matched.push_str(&format!(", running on {}", others.join(", ")));
+            }
+            hits.push(Hit {
+                advisory: a,
+                vulnerability: v,
+                component: owner,
+                status,
+                justification: None,
+                evidence: Evidence {
+                    advisory: advisory.id.clone(),
+                    method: Method::Cpe,
+                    product: e.criteria.clone(),
+                    matched,
+                    range: raw_match.map(describe_cpe_match),
+                    version: e.note.clone().unwrap_or_else(|| match status {
+                        FindingStatus::Affected => "the version is in the range".to_string(),
+                        _ => "the configuration may apply".to_string(),
+                    }),
+                    status,
+                    confidence: Confidence::Exact,
+                },
+            });
+        }
+    }
+}
+
+fn version_rank(v: &str) -> (u32, u32) {
+    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (it.next().unwrap_or(0), it.next().unwrap_or(0))
+}
+
+fn merge(
+    advisories: &[Advisory],
+    components: &[Component],
+    hits: Vec<Hit>,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let mut groups: BTreeMap<(String, usize), Vec<Hit>> = BTreeMap::new();
+    for h in hits {
+        let id = advisories[h.advisory].vulnerabilities[h.vulnerability]
+            .id
+            .clone();
+        groups.entry((id, h.component)).or_default().push(h);
+    }
+    let mut findings = Vec::with_capacity(groups.len());
+    for ((id, ci), group) in groups {
+        let c = &components[ci];
+        let mut aliases: BTreeSet<String> = BTreeSet::new();
+        let mut source: BTreeSet<String> = BTreeSet::new();
+        let mut cvss: Option<CvssScore> = None;
+        let mut best: Option<(FindingStatus, Option<String>)> = None;
+        let mut confidence = Confidence::Fuzzy;
+        let mut evidence = Vec::new();
+        for h in group {
+            let advisory = &advisories[h.advisory];
+            let vuln = &advisory.vulnerabilities[h.vulnerability];
+            aliases.extend(vuln.aliases.iter().cloned());
+            source.insert(advisory.id.clone());
+            // A score stated for other products of the advisory is not this component's.
+            for s in vuln.cvss.iter().filter(|s| {
+                s.products.is_empty()
+                    || h.evidence.method == Method::Cpe
+                    || s.products.contains(&h.evidence.product)
+            }) {
+                let newer = cvss.as_ref().is_none_or(|cur| {
+                    version_rank(&s.version) > version_rank(&cur.version)
+                        || (version_rank(&s.version) == version_rank(&cur.version)
+                            && cur.score.is_none()
+                            && s.score.is_some())
+                });
+                if newer {
+                    cvss = Some(CvssScore {
+                        version: s.version.clone(),
+                        vector: s.vector.clone(),
+                        score: s.score,
+                    });
+                }
+            }
+            confidence = confidence.max(h.evidence.confidence);
+            if best
+                .as_ref()
+                .is_none_or(|(s, _)| h.status.rank() > s.rank())
+            {
+                best = Some((h.status, h.justification.clone()));
+            }
+            evidence.push(h.evidence);
+        }
+        let Some((status, justification)) = best else {
+            continue;
+        };
+        aliases.remove(&id);
+        let kev = options.in_kev(&id) || aliases.iter().any(|a| options.in_kev(a));
+        let epss = std::iter::once(&id)
+            .chain(aliases.iter())
+            .find_map(|k| options.epss.get(k).copied());
+        findings.push(Finding {
+            vulnerability_id: id,
+            aliases: aliases.into_iter().collect(),
+            component_ref: c.reference.clone(),
+            component_name: c.name.clone(),
+            component_version: component_version(c),
+            component_purl: c.purl.clone(),
+            component_cpes: c.cpes.clone(),
+            status,
+            justification,
+            confidence,
+            source: source.into_iter().collect(),
+            kev,
+            epss,
+            cvss,
+            evidence,
+        });
+    }
+    findings
+}
+
+/// Applies the VEX documents of the options: each statement matched to a component (by purl,
+/// CPE or the device-product rule) overrides the status of that component's finding for the
+/// statement's vulnerability or any of its aliases.
+fn apply_vex(findings: &mut [Finding], components: &[Component], options: &ScanOptions) {
+    if options.vex.is_empty() || findings.is_empty() {
+        return;
+    }
+    let sbom = Sbom {
+        format: baton_sbom::SbomFormat::CycloneDxJson,
+        spec_version: String::new(),
+        serial_number: None,
+        name: None,
+        timestamp: None,
+        authors: Vec::new(),
+        tools: Vec::new(),
+        subject: None,
+        components: components.to_vec(),
+        dependencies: Vec::new(),
+        properties: Vec::new(),
+    };
+    for doc in &options.vex {
+        let index = Index::build(std::slice::from_ref(doc));
+        let mut hits = Vec::new();
+        let inner = ScanOptions {
+            vex: Vec::new(),
+            ..options.clone()
+        };
+        for (i, c) in sbom.components.iter().enumerate() {
+            match_purl(&index, i, c, &inner, &mut hits);
+            match_products(&index, i, c, &inner, &mut hits);
+        }
+        for h in hits {
+            if h.evidence.confidence < options.min_confidence {
+                continue;
+            }
+            let vuln = &doc.vulnerabilities[h.vulnerability];
+            let c = &components[h.component];
+            for f in findings.iter_mut().filter(|f| {
+                f.component_ref == c.reference
+                    && f.component_name == c.name
+                    && (f.vulnerability_id == vuln.id
+                        || vuln.aliases.contains(&f.vulnerability_id)
+                        || f.aliases.contains(&vuln.id))
+            }) {
+                f.status = h.status;
+                f.justification = h.justification.clone();
+                if !f.source.contains(&doc.id) {
+                    f.source.push(doc.id.clone());
+                    f.source.sort();
+                }
+                let mut ev = h.evidence.clone();
+                ev.method = Method::Vex;
+                f.evidence.push(ev);
+            }
+        }
+    }
+}
