@@ -20,6 +20,7 @@
 //! the status of each (vulnerability, component) they match. [`run_scan`] is the standalone
 //! `baton scan` command.
 
+pub mod bench;
 mod cli;
 pub mod names;
 mod output;

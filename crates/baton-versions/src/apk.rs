@@ -21,7 +21,7 @@ use crate::num::Num;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ApkVersion {
-    numbers: Vec<Box<str>>,
+    numbers: Vec<Component>,
     letter: Option<u8>,
     suffixes: Vec<(Suffix, Num)>,
     revision: Num,
@@ -67,6 +67,15 @@ impl Suffix {
     }
 }
 
+/// A number of the dotted part. After the first, one written with a
+/// leading zero is a decimal fraction, kept as its digits without trailing
+/// zeros.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Component {
+    Number(Num),
+    Fraction(Box<str>),
+}
+
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -83,20 +92,21 @@ impl ApkVersion {
             Some(b) if b.is_ascii_lowercase() => (&head[..head.len() - 1], Some(*b)),
             _ => (head, None),
         };
-        let mut numbers: Vec<Box<str>> = Vec::new();
-        for n in head.split('.') {
+        let mut numbers = Vec::new();
+        for (i, n) in head.split('.').enumerate() {
             if !digits(n) {
                 return Err(format!(
                     "{n:?} is not a number (expected N[.N]…[letter][_suffix]…[-rN])"
                 ));
             }
-            numbers.push(Box::from(n));
-        }
-        if numbers
-            .first()
-            .is_some_and(|n| n.len() > 1 && n.starts_with('0'))
-        {
-            return Err("the first number has a leading zero".to_string());
+            if i == 0 && n.len() > 1 && n.starts_with('0') {
+                return Err("the first number has a leading zero".to_string());
+            }
+            numbers.push(if i > 0 && n.starts_with('0') {
+                Component::Fraction(n.trim_end_matches('0').into())
+            } else {
+                Component::Number(Num::from_digits(n))
+            });
         }
         let mut suffixes = Vec::new();
         for s in pieces {
@@ -116,18 +126,20 @@ impl ApkVersion {
     }
 }
 
-fn cmp_component(a: &str, b: &str, first: bool) -> Ordering {
-    if !first && (a.starts_with('0') || b.starts_with('0')) {
-        a.trim_end_matches('0').cmp(b.trim_end_matches('0'))
-    } else {
-        Num::from_digits(a).cmp(&Num::from_digits(b))
+fn cmp_component(a: &Component, b: &Component) -> Ordering {
+    match (a, b) {
+        (Component::Number(x), Component::Number(y)) => x.cmp(y),
+        // "0…" sorts before any digit string starting with 1-9.
+        (Component::Fraction(_), Component::Number(_)) => Ordering::Less,
+        (Component::Number(_), Component::Fraction(_)) => Ordering::Greater,
+        (Component::Fraction(x), Component::Fraction(y)) => x.cmp(y),
     }
 }
 
 impl Ord for ApkVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        for (i, (a, b)) in self.numbers.iter().zip(&other.numbers).enumerate() {
-            let r = cmp_component(a, b, i == 0);
+        for (a, b) in self.numbers.iter().zip(&other.numbers) {
+            let r = cmp_component(a, b);
             if r != Ordering::Equal {
                 return r;
             }

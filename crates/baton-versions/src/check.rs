@@ -2,12 +2,13 @@
 //! line (`true`, `false` or `error: MESSAGE`), in order.
 //!
 //! Inputs repeat the same ranges many times (one advisory, many installed
-//! versions), so each distinct range string is parsed once and kept,
-//! parse errors included.
+//! versions), so a range string seen twice is kept parsed (parse errors
+//! included) in a bounded cache; a range seen once is not stored. Large
+//! inputs are answered block by block by a few threads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, Write};
 use std::sync::Arc;
 
@@ -58,17 +59,20 @@ impl fmt::Display for CheckOutcome {
     }
 }
 
-/// Most distinct ranges kept; past this the cache starts over, so memory
-/// stays bounded when (almost) every line has a new range.
+/// Most distinct ranges kept (and remembered as seen once); past this each
+/// table starts over, so memory stays bounded.
 const CACHE_LIMIT: usize = 4096;
 
 /// A parsed range, or its error message rendered once.
 type Cached = Result<VersRange, Arc<str>>;
 
-/// Answers `vers check` lines, keeping the ranges it has parsed.
+/// Answers `vers check` lines, keeping the ranges it sees more than once.
 #[derive(Default)]
 pub struct Checker {
     ranges: HashMap<Box<[u8]>, Cached, BuildHasherDefault<FastHash>>,
+    /// Hashes of ranges seen once: a range is only kept from its second
+    /// sighting, so inputs of all-different ranges do not fill the cache.
+    seen: HashSet<u64, BuildHasherDefault<FastHash>>,
 }
 
 /// Error messages are written on one line.
@@ -114,13 +118,19 @@ impl Checker {
         if let Some(cached) = self.ranges.get(range) {
             return evaluate(cached, version);
         }
-        if self.ranges.len() >= CACHE_LIMIT {
-            self.ranges.clear();
-        }
-        let parsed = match std::str::from_utf8(range) {
+        let parsed: Cached = match std::str::from_utf8(range) {
             Ok(text) => parse_vers(text).map_err(|e| one_line(&e.to_string()).into()),
             Err(_) => Err("the range is not UTF-8".into()),
         };
+        if self.seen.insert(self.ranges.hasher().hash_one(range)) {
+            if self.seen.len() >= CACHE_LIMIT {
+                self.seen.clear();
+            }
+            return evaluate(&parsed, version);
+        }
+        if self.ranges.len() >= CACHE_LIMIT {
+            self.ranges.clear();
+        }
         evaluate(self.ranges.entry(range.into()).or_insert(parsed), version)
     }
 }

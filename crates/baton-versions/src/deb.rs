@@ -28,8 +28,10 @@ use crate::num::Num;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DebVersion {
     epoch: Num,
-    upstream: Box<str>,
-    revision: Box<str>,
+    /// `upstream[-revision]` after the epoch.
+    rest: Box<str>,
+    /// Length of the upstream part of `rest`.
+    upstream_len: usize,
 }
 
 impl DebVersion {
@@ -74,9 +76,20 @@ impl DebVersion {
         }
         Ok(DebVersion {
             epoch,
-            upstream: upstream.into(),
-            revision: revision.into(),
+            rest: rest.into(),
+            upstream_len: upstream.len(),
         })
+    }
+
+    fn upstream(&self) -> &[u8] {
+        &self.rest.as_bytes()[..self.upstream_len]
+    }
+
+    fn revision(&self) -> &[u8] {
+        self.rest
+            .as_bytes()
+            .get(self.upstream_len + 1..)
+            .unwrap_or_default()
     }
 }
 
@@ -135,8 +148,8 @@ impl Ord for DebVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         self.epoch
             .cmp(&other.epoch)
-            .then_with(|| compare_part(self.upstream.as_bytes(), other.upstream.as_bytes()))
-            .then_with(|| compare_part(self.revision.as_bytes(), other.revision.as_bytes()))
+            .then_with(|| compare_part(self.upstream(), other.upstream()))
+            .then_with(|| compare_part(self.revision(), other.revision()))
     }
 }
 

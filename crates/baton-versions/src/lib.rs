@@ -19,7 +19,8 @@
 //! scheme Baton defines for device firmware, and [`csaf`] the free-text
 //! range forms it reads.
 //!
-//! The crate does no I/O and holds no global state.
+//! The crate opens no files and holds no global state; `check_reader`
+//! reads and writes only the streams it is given.
 
 pub mod apk;
 mod check;

@@ -139,7 +139,14 @@ impl MavenVersion {
         if text.len() > MAX_LENGTH {
             return Err(format!("longer than {MAX_LENGTH} characters"));
         }
-        let lower = text.to_lowercase();
+        let lower: Cow<'_, str> = if text
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+        {
+            Cow::Owned(text.to_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
         // Bytes suffice: separators and digits are ASCII, and every cut
         // falls next to one of them, so on a character boundary.
         let bytes = lower.as_bytes();

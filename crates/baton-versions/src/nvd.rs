@@ -8,6 +8,8 @@
 //!   version matches versions equal to it under the scheme (a firmware
 //!   pattern matches what it covers), and `-` (NA: "no version applies")
 //!   is an error, as are an including and an excluding bound on one side.
+//! - Only the CPE's version field is read. Its `update` field (`9.8:p7`)
+//!   and the product fields are the CPE matcher's business.
 
 use serde::{Deserialize, Serialize};
 

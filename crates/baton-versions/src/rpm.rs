@@ -10,10 +10,9 @@ use std::cmp::Ordering;
 
 use rpm_version::Evr;
 
-#[derive(Debug, Clone)]
-pub(crate) struct RpmVersion {
-    text: Box<str>,
-}
+/// A checked RPM version; the text itself stays in [`crate::Version`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RpmVersion;
 
 impl RpmVersion {
     pub(crate) fn parse(text: &str) -> Result<RpmVersion, String> {
@@ -41,7 +40,7 @@ impl RpmVersion {
         if release.is_some_and(str::is_empty) {
             return Err("the release after '-' is empty".to_string());
         }
-        Ok(RpmVersion { text: text.into() })
+        Ok(RpmVersion)
     }
 }
 
@@ -49,22 +48,7 @@ fn is_rpm_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '+' | '~' | '^')
 }
 
-impl Ord for RpmVersion {
-    fn cmp(&self, other: &Self) -> Ordering {
-        Evr::parse(&self.text).cmp(&Evr::parse(&other.text))
-    }
+/// rpmvercmp order of two checked versions.
+pub(crate) fn compare(a: &str, b: &str) -> Ordering {
+    Evr::parse(a).cmp(&Evr::parse(b))
 }
-
-impl PartialOrd for RpmVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for RpmVersion {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for RpmVersion {}

@@ -167,7 +167,7 @@ impl Version {
             (Repr::Pypi(a), Repr::Pypi(b)) => Ok(a.cmp(b)),
             (Repr::Maven(a), Repr::Maven(b)) => Ok(a.cmp(b)),
             (Repr::Deb(a), Repr::Deb(b)) => Ok(a.cmp(b)),
-            (Repr::Rpm(a), Repr::Rpm(b)) => Ok(a.cmp(b)),
+            (Repr::Rpm(_), Repr::Rpm(_)) => Ok(rpm::compare(self.as_str(), other.as_str())),
             (Repr::Nuget(a), Repr::Nuget(b)) => Ok(a.cmp(b)),
             (Repr::Gem(a), Repr::Gem(b)) => Ok(a.cmp(b)),
             (Repr::Apk(a), Repr::Apk(b)) => Ok(a.cmp(b)),

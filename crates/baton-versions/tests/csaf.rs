@@ -10,9 +10,11 @@ use std::path::Path;
 
 use baton_versions::{CsafReading, RangeError, parse_csaf_range};
 
-/// Value → its reading (members as displayed) or the reason it is refused.
+/// A value's reading (members as displayed) or the reason it is refused.
+type Expected = Result<(CsafReading, &'static str), &'static str>;
+
 #[rustfmt::skip]
-const CORPUS: &[(&str, Result<(CsafReading, &str), &str>)] = &[
+const CORPUS: &[(&str, Expected)] = &[
     ("053L000091 (global) / 054U000091 (U.S.) and 053L000092 (global) / 054U000092 (U.S.)", Err("list of alternatives")),
     ("3.0|3.1", Ok((CsafReading::Union, "= 3.0 or = 3.1"))),
     ("5.0|5.1", Ok((CsafReading::Union, "= 5.0 or = 5.1"))),
@@ -190,7 +192,8 @@ fn corpus_values() -> BTreeSet<String> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().and_then(|e| e.to_str()) == Some("json") {
-                let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                let doc: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
                 walk(&doc, &mut out);
             }
         }
@@ -204,7 +207,10 @@ fn every_corpus_value_is_listed() {
     assert_eq!(values.len(), 151);
     let listed: BTreeSet<String> = CORPUS.iter().map(|(v, _)| v.to_string()).collect();
     let missing: Vec<_> = values.difference(&listed).collect();
-    assert!(missing.is_empty(), "corpus values without a documented reading: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "corpus values without a documented reading: {missing:?}"
+    );
 }
 
 #[test]
@@ -283,7 +289,11 @@ fn readings_contain_what_the_advisories_describe() {
         ("<= 1.54 (integrated into GE MobileLink)", "1.53", true),
     ];
     for (range, version, expected) in cases {
-        assert_eq!(contains(range, version), Ok(*expected), "{range} ∋ {version}");
+        assert_eq!(
+            contains(range, version),
+            Ok(*expected),
+            "{range} ∋ {version}"
+        );
     }
 }
 
@@ -302,7 +312,10 @@ fn no_answer_is_a_guess() {
         ("<= 12.2.x.x", "12.2.x.x"),
     ] {
         let e = contains(range, version).unwrap_err().to_string();
-        assert!(e.contains("cannot be compared") || e.contains("wildcard"), "{range} ∋ {version}: {e}");
+        assert!(
+            e.contains("cannot be compared") || e.contains("wildcard"),
+            "{range} ∋ {version}: {e}"
+        );
     }
     // The note survives, and the range reads without it.
     let r = parse_csaf_range("<= 2.01 (end-of-life Nov 2017)").unwrap();
