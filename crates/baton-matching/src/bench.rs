@@ -606,9 +606,9 @@ impl World {
             let roll = rng.below(100);
             let version = random_triple(&mut rng);
             if roll < 84 {
-                // A package: one in eight has advisories.
+                // A package: one in sixteen has advisories.
                 let eco = *rng.pick(&ECOS);
-                let base = if rng.chance(12) {
+                let base = if rng.chance(6) {
                     rng.below(self.osv_packages / ECOS.len())
                 } else {
                     CLEAN_BASE / ECOS.len() + rng.below(1_000_000)
@@ -623,7 +623,7 @@ impl World {
                     ..Component::default()
                 });
             } else {
-                let number = if rng.chance(25) {
+                let number = if rng.chance(12) {
                     rng.below(self.nvd_products)
                 } else {
                     CLEAN_BASE + rng.below(1_000_000)
@@ -952,7 +952,8 @@ fn vers_range(rng: &mut Rng, scheme: &str) -> (String, Vec<Triple>) {
         1 | 2 => format!(">={}|<{}", b(t[0]), b(t[1])),
         3 => format!(">={}|<={}", b(t[0]), b(t[1])),
         4 if t.len() >= 4 => format!(">={}|<{}|>={}|<{}", b(t[0]), b(t[1]), b(t[2]), b(t[3])),
-        5 => format!("={}|={}", b(t[0]), b(t[1])),
+        // Equality is written as the bare version in vers.
+        5 => format!("{}|{}", b(t[0]), b(t[1])),
         6 => format!("!={}", b(t[0])),
         7 => format!("<={}", b(t[1])),
         8 => format!(">{}|<{}", b(t[0]), b(t[1])),

@@ -125,15 +125,56 @@ pub fn osv_package_key(ecosystem: &str, name: &str) -> Option<String> {
     let kind = purl_type_of_ecosystem(ecosystem)?;
     let name = if kind == "maven" {
         name.replacen(':', "/", 1)
+    } else if let Some(distro) = distro_namespace(ecosystem) {
+        // Distribution packages are namespaced by distribution in purls: pkg:deb/debian/openssl.
+        format!("{distro}/{name}")
     } else {
         name.to_string()
     };
     Some(package_key(kind, &name))
 }
 
+/// The purl namespace of a distribution's OSV ecosystem (`Debian:12` → `debian`).
+fn distro_namespace(ecosystem: &str) -> Option<&'static str> {
+    let base = ecosystem.split(':').next().unwrap_or(ecosystem).trim();
+    Some(match base {
+        "Debian" => "debian",
+        "Ubuntu" => "ubuntu",
+        "Alpine" => "alpine",
+        "Wolfi" => "wolfi",
+        "Chainguard" => "chainguard",
+        "Red Hat" => "redhat",
+        "Rocky Linux" => "rocky",
+        "AlmaLinux" => "almalinux",
+        "openSUSE" => "opensuse",
+        "SUSE" => "suse",
+        "Mageia" => "mageia",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distribution_packages_share_keys_with_their_purls() {
+        let debian =
+            Purl::parse("pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64").map(|p| p.key());
+        assert_eq!(
+            debian.as_deref(),
+            osv_package_key("Debian:12", "openssl").as_deref()
+        );
+        let alpine = Purl::parse("pkg:apk/alpine/zlib@1.2.12-r0").map(|p| p.key());
+        assert_eq!(
+            alpine.as_deref(),
+            osv_package_key("Alpine:v3.16", "zlib").as_deref()
+        );
+        assert_ne!(
+            osv_package_key("Ubuntu:22.04:LTS", "openssl"),
+            osv_package_key("Debian:12", "openssl")
+        );
+    }
 
     #[test]
     fn purls_and_osv_packages_share_keys() {

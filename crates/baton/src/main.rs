@@ -206,6 +206,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// The matching engine on generated advisories (OSV and NVD shapes) and SBOMs, and
+    /// `baton vers check` as a whole process beside univers
+    Match {
+        #[arg(long, default_value_t = 300_000)]
+        advisories: usize,
+        #[arg(long, default_value_t = 100_000)]
+        vers_lines: usize,
+        /// A Python with univers installed (the comparison is skipped without it)
+        #[arg(long)]
+        python: Option<String>,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// `baton sbom check` on a synthetic CycloneDX file, beside Python's json.load and lib4sbom,
     /// and the import into the database
     Sbom {
@@ -744,6 +757,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             what: None,
         } => {
             demo::run_bench(out, &ctx, cli.database.as_deref(), scale, dir.as_deref())?;
+        }
+        Command::Bench {
+            what:
+                Some(BenchWhat::Match {
+                    advisories,
+                    vers_lines,
+                    python,
+                    dir,
+                }),
+            ..
+        } => {
+            let dir = match dir {
+                Some(d) => d,
+                None => demo::new_temp_dir("baton-bench-match")?,
+            };
+            std::fs::create_dir_all(&dir)?;
+            let args = baton_matching::bench::BenchMatchArgs {
+                advisories,
+                vers_lines,
+                baton_exe: python.is_some().then(std::env::current_exe).transpose()?,
+                python,
+                dir,
+                seed: 1,
+            };
+            baton_matching::bench::run_bench_match(&args, &mut *out)?;
         }
         Command::Bench {
             what:
