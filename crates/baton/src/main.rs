@@ -37,9 +37,9 @@ struct Cli {
     /// Report as of this date (YYYY-MM-DD) instead of today
     #[arg(long, global = true, value_parser = parse_day)]
     on: Option<NaiveDate>,
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format [default: table; json for `scan`]
+    #[arg(long, global = true, value_enum)]
+    format: Option<Format>,
     #[command(subcommand)]
     command: Command,
 }
@@ -455,7 +455,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             .clone()
             .unwrap_or_else(|| "baton.db".to_string()),
         on: cli.on.unwrap_or_else(|| chrono::Local::now().date_naive()),
-        format: cli.format,
+        // `scan` output is for machines first: JSON unless asked otherwise.
+        format: cli
+            .format
+            .unwrap_or(if matches!(cli.command, Command::Scan { .. }) {
+                Format::Json
+            } else {
+                Format::Table
+            }),
     };
     match cli.command {
         Command::Init => {
