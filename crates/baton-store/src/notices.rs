@@ -115,7 +115,7 @@ fn named_targets(db: &mut Db, orgs: &Orgs, notice: &Notice) -> Result<Vec<Resolv
                         label: purl.to_string(),
                     });
                 }
-            } else if versions.iter().any(|v| v.as_str() == version) {
+            } else if versions_apply(&versions, version)? {
                 out.push(Resolved {
                     model_id: model,
                     release_id: Some(release),
@@ -149,6 +149,31 @@ fn named_targets(db: &mut Db, orgs: &Orgs, notice: &Notice) -> Result<Vec<Resolv
         });
     }
     Ok(out)
+}
+
+/// Whether a release version is among a notice's versions: equal to one, or inside a `vers:`
+/// range. A range that cannot be evaluated is an error, never a silent "does not apply".
+fn versions_apply(versions: &[&String], version: &str) -> Result<bool, StoreError> {
+    for v in versions {
+        if v.starts_with("vers:") {
+            let range = baton_versions::parse_vers(v).map_err(|e| {
+                StoreError::NotFound(format!(
+                    "cannot read the notice's version range: {e}; give --release"
+                ))
+            })?;
+            let inside = range.contains(version).map_err(|e| {
+                StoreError::NotFound(format!(
+                    "cannot tell whether release {version} is in {v}: {e}; give --release"
+                ))
+            })?;
+            if inside {
+                return Ok(true);
+            }
+        } else if v.as_str() == version {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn dated(

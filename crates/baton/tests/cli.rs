@@ -736,6 +736,7 @@ fn a_cle_notice_finds_its_model_and_release_by_purl() {
                 "definitions":{"support":[{"id":"standard","description":"security fixes"}]},
                 "events":[
                   {"id":2,"type":"endOfSupport","supportId":"standard","versions":[{"version":"2.1.0"}],"effective":"2029-06-30T00:00:00Z","published":"2025-06-02T09:00:00Z"},
+                  {"id":3,"type":"endOfLife","versions":[{"range":"vers:generic/>=2.0.0|<3.0.0"}],"effective":"2031-12-31T00:00:00Z","published":"2025-06-02T09:00:00Z"},
                   {"id":1,"type":"endOfMarketing","effective":"2027-12-31T00:00:00Z","published":"2025-05-01T12:00:00Z"}
                 ]}"#,
         )
@@ -751,10 +752,16 @@ fn a_cle_notice_finds_its_model_and_release_by_purl() {
             ],
         );
         let applied = applied.as_array().unwrap();
-        assert_eq!(applied.len(), 2, "{}: {applied:?}", db.backend);
+        assert_eq!(applied.len(), 3, "{}: {applied:?}", db.backend);
         let release = applied.iter().find(|a| a["eos"] == "2029-06-30").unwrap();
         assert!(release["target"].as_str().unwrap().ends_with("@2.1.0"));
         assert_eq!(release["announced"], "2025-06-02");
+        // A `vers:` range is evaluated against the release's version.
+        let ranged = applied
+            .iter()
+            .find(|a| a["end_of_life"] == "2031-12-31")
+            .unwrap();
+        assert!(ranged["target"].as_str().unwrap().ends_with("@2.1.0"));
         let model = applied.iter().find(|a| a["eol"] == "2027-12-31").unwrap();
         assert_eq!(model["announced"], "2025-05-01");
         let life = json(
@@ -927,5 +934,34 @@ fn scan_a_device_sbom_against_the_icsma_corpus() {
     assert_eq!(
         bom["vulnerabilities"].as_array().unwrap().len(),
         findings.len()
+    );
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read as _;
+    let db = testing::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    demo(&db.url, dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args(["--on", ON, "--format", "json", "due", "--horizon", "3650"])
+        .env("BATON_DATABASE_URL", &db.url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, long before the report ends.
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
