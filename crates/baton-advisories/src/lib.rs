@@ -31,7 +31,7 @@ pub use kev::{KevCatalog, KevEntry, parse_kev};
 pub use model::*;
 pub use vendor::{
     VENDOR_ALIASES, VendorAlias, canonical_vendor, normalize_vendor, repair_mojibake, same_vendor,
-    vendor_alias, vendors_in,
+    vendor_alias, vendor_key, vendors_in,
 };
 
 use serde_json::Value;

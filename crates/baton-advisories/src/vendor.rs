@@ -204,8 +204,9 @@ const LEGAL_FORMS: &[&str] = &[
     "and",
 ];
 
-/// The lookup key: the normalized name without trailing legal forms.
-fn key(name: &str) -> String {
+/// The lookup key of a vendor name: normalized, without trailing legal forms ("Acme Inc." and
+/// "ACME" share one).
+pub fn vendor_key(name: &str) -> String {
     let n = normalize_vendor(name);
     let mut words: Vec<&str> = n.split(' ').filter(|w| !w.is_empty()).collect();
     while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
@@ -223,7 +224,7 @@ fn table() -> &'static HashMap<String, &'static VendorAlias> {
                 .chain(a.short)
                 .chain(a.spellings.iter().copied());
             for n in names {
-                m.insert(key(n), a);
+                m.insert(vendor_key(n), a);
             }
         }
         m
@@ -234,7 +235,7 @@ fn table() -> &'static HashMap<String, &'static VendorAlias> {
 /// then the parenthesized short name alone.
 pub fn vendor_alias(name: &str) -> Option<&'static VendorAlias> {
     let t = table();
-    if let Some(a) = t.get(&key(name)) {
+    if let Some(a) = t.get(&vendor_key(name)) {
         return Some(a);
     }
     let repaired = repair_mojibake(name);
@@ -242,10 +243,10 @@ pub fn vendor_alias(name: &str) -> Option<&'static VendorAlias> {
         && open < close
     {
         let outside = format!("{}{}", &repaired[..open], &repaired[close + 1..]);
-        if let Some(a) = t.get(&key(&outside)) {
+        if let Some(a) = t.get(&vendor_key(&outside)) {
             return Some(a);
         }
-        if let Some(a) = t.get(&key(&repaired[open + 1..close])) {
+        if let Some(a) = t.get(&vendor_key(&repaired[open + 1..close])) {
             return Some(a);
         }
     }
@@ -268,7 +269,7 @@ pub fn canonical_vendor(name: &str) -> String {
 pub fn same_vendor(a: &str, b: &str) -> bool {
     match (vendor_alias(a), vendor_alias(b)) {
         (Some(x), Some(y)) => x.canonical == y.canonical,
-        (None, None) => key(a) == key(b),
+        (None, None) => vendor_key(a) == vendor_key(b),
         _ => false,
     }
 }
@@ -293,7 +294,9 @@ pub fn vendors_in(name: &str) -> Vec<String> {
                 continue;
             }
             // "Inc." after a comma belongs to the name before it.
-            let legal = key(part).split(' ').all(|w| LEGAL_FORMS.contains(&w));
+            let legal = vendor_key(part)
+                .split(' ')
+                .all(|w| LEGAL_FORMS.contains(&w));
             match parts.last_mut() {
                 Some(prev) if legal => {
                     prev.push(' ');
@@ -544,7 +547,7 @@ mod tests {
                 .chain(a.short)
                 .chain(a.spellings.iter().copied())
             {
-                if let Some(other) = seen.insert(key(n), a.canonical) {
+                if let Some(other) = seen.insert(vendor_key(n), a.canonical) {
                     assert_eq!(other, a.canonical, "{n:?} is claimed twice");
                 }
             }

@@ -4,37 +4,10 @@ use baton_advisories::{canonical_vendor, normalize_vendor, vendor_alias, vendors
 
 use crate::Confidence;
 
-/// Legal-form words dropped from the end of a vendor name, so that "Acme Inc." and "Acme"
-/// share a key (the alias table does the same for the vendors it knows).
-const LEGAL_FORMS: &[&str] = &[
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "co",
-    "llc",
-    "ag",
-    "gmbh",
-    "oy",
-    "corp",
-    "corporation",
-    "sa",
-    "plc",
-    "bv",
-    "nv",
-    "kg",
-    "se",
-];
-
 /// The index key of a vendor name: the canonical name (alias table), normalized, without
 /// trailing legal forms.
 pub fn vendor_key(name: &str) -> String {
-    let n = normalize_vendor(&canonical_vendor(name));
-    let mut words: Vec<&str> = n.split(' ').filter(|w| !w.is_empty()).collect();
-    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_FORMS.contains(w)) {
-        words.pop();
-    }
-    words.join(" ")
+    baton_advisories::vendor_key(&canonical_vendor(name))
 }
 
 /// The keys of every vendor a field names ("Hillrom and ELI, Baxter International Inc." names
