@@ -176,66 +176,14 @@ impl FleetFiles {
     }
 }
 
-/// The header of each file.
+/// The header of each file: the columns Baton's inventory readers expect.
 pub mod headers {
-    pub const ALIASES: [&str; 2] = ["name", "alias"];
-    pub const MODELS: [&str; 11] = [
-        "manufacturer",
-        "model",
-        "model_number",
-        "udi_di",
-        "device_type",
-        "criticality",
-        "general_availability",
-        "eol_date",
-        "eol_announced",
-        "eos_date",
-        "eos_announced",
-    ];
-    pub const RELEASES: [&str; 8] = [
-        "manufacturer",
-        "model",
-        "version",
-        "released",
-        "eol_date",
-        "eol_announced",
-        "eos_date",
-        "eos_announced",
-    ];
-    pub const ASSETS: [&str; 11] = [
-        "asset_id",
-        "organization",
-        "manufacturer",
-        "model",
-        "software_version",
-        "serial",
-        "udi",
-        "site",
-        "department",
-        "network_zone",
-        "status",
-    ];
-    pub const AGREEMENTS: [&str; 8] = [
-        "manufacturer",
-        "model",
-        "hdo",
-        "task",
-        "stage",
-        "party",
-        "lead",
-        "provider",
-    ];
-    pub const CAPABILITIES: [&str; 3] = ["organization", "task", "capable"];
-    pub const POLICIES: [&str; 5] = ["organization", "manufacturer", "model", "setting", "value"];
-    pub const ASSESSMENTS: [&str; 7] = [
-        "organization",
-        "asset_id",
-        "date",
-        "assessor",
-        "decision",
-        "residual",
-        "note",
-    ];
+    pub use baton_formats::inventory::{
+        AGREEMENT_COLUMNS as AGREEMENTS, ALIAS_COLUMNS as ALIASES,
+        ASSESSMENT_COLUMNS as ASSESSMENTS, ASSET_COLUMNS as ASSETS,
+        CAPABILITY_COLUMNS as CAPABILITIES, MODEL_COLUMNS as MODELS, POLICY_COLUMNS as POLICIES,
+        RELEASE_COLUMNS as RELEASES,
+    };
 }
 
 /// Generates the fleet described by `spec` as CSV text. Pure and

@@ -100,7 +100,7 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     } = fleet;
 
     // aliases.csv
-    let mut t = Table::new(&headers::ALIASES);
+    let mut t = Table::new(headers::ALIASES);
     for m in mfrs {
         for a in &m.aliases {
             t.row([m.name.as_str(), a.as_str()]);
@@ -114,8 +114,8 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     let aliases = t.finish();
 
     // models.csv and releases.csv
-    let mut tm = Table::new(&headers::MODELS);
-    let mut tr = Table::new(&headers::RELEASES);
+    let mut tm = Table::new(headers::MODELS);
+    let mut tr = Table::new(headers::RELEASES);
     for m in models {
         let kind = &KINDS[m.kind];
         let [eol, eol_ann, eos, eos_ann] = milestone_cells(on, &m.milestones);
@@ -149,8 +149,8 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     }
 
     // assets.csv and assessments.csv
-    let mut ta = Table::new(&headers::ASSETS);
-    let mut ts = Table::new(&headers::ASSESSMENTS);
+    let mut ta = Table::new(headers::ASSETS);
+    let mut ts = Table::new(headers::ASSESSMENTS);
     let mut rng = Rng::new(spec.seed, S_ASSET_DETAIL);
     let mut counters = vec![0usize; orgs.len()];
     for (i, &(o, m)) in assets.iter().enumerate() {
@@ -207,7 +207,7 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     }
 
     // agreements.csv
-    let mut tg = Table::new(&headers::AGREEMENTS);
+    let mut tg = Table::new(headers::AGREEMENTS);
     for a in agreements {
         tg.row([
             mfrs[a.mfr].name.as_str(),
@@ -222,7 +222,7 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     }
 
     // capabilities.csv
-    let mut tc = Table::new(&headers::CAPABILITIES);
+    let mut tc = Table::new(headers::CAPABILITIES);
     for org in orgs {
         for task in &org.incapable {
             tc.row([org.name.as_str(), task, "false"]);
@@ -249,7 +249,7 @@ pub(crate) fn render(spec: &FleetSpec, fleet: &Fleet) -> FleetFiles {
     }
 
     // policies.csv
-    let mut tp = Table::new(&headers::POLICIES);
+    let mut tp = Table::new(headers::POLICIES);
     for p in policies {
         tp.row([
             orgs[p.org].name.as_str(),
