@@ -282,6 +282,7 @@ pub(crate) fn import_sbom(
     let sha = store_blob(db, bytes)?;
     let format = parsed.sbom.format.key().to_string();
     if before.iter().any(|s| s.sha256 == sha) {
+        let current = previous.is_some_and(|p| p.sha256 == sha);
         return Ok(SbomImport {
             release: spec.to_string(),
             sha256: sha,
@@ -289,7 +290,7 @@ pub(crate) fn import_sbom(
             components: parsed.sbom.components.len(),
             warnings: parsed.warnings.len(),
             new: false,
-            current: previous.is_some_and(|p| p.sha256 == hex(&Sha256::digest(bytes))),
+            current,
             superseded: None,
             changes: Vec::new(),
         });
