@@ -116,6 +116,15 @@ pub(crate) fn read(file: &str, root: &Obj) -> Result<Advisory, AdvisoryError> {
         let mut ids = Vec::new();
         for (pp, p) in statement_products(&mut r, st, &sp) {
             let (pid, purls) = match p {
+                Value::String(s) if s.starts_with("cpe:") => {
+                    define(&mut products, &mut ids_seen, s, &[], None);
+                    if let Some(p) = products.iter_mut().find(|p| p.id == *s)
+                        && !p.cpes.contains(s)
+                    {
+                        p.cpes.push(s.clone());
+                    }
+                    (s.clone(), Vec::new())
+                }
                 Value::String(s) => (s.clone(), vec![s.clone()]),
                 Value::Object(o) => {
                     let pid = r.text(o, &pp, "@id");
@@ -133,6 +142,15 @@ pub(crate) fn read(file: &str, root: &Obj) -> Result<Advisory, AdvisoryError> {
                         .into_iter()
                         .chain(pid.starts_with("pkg:").then(|| pid.clone()))
                         .collect();
+                    // CPE identifiers (`cpe23`, `cpe22`, or a CPE as the @id) name devices
+                    // and products that have no purl.
+                    let cpes: Vec<String> = ["cpe23", "cpe22"]
+                        .iter()
+                        .filter_map(|k| {
+                            idents.and_then(|i| r.text(i, &child(&pp, "identifiers"), k))
+                        })
+                        .chain(pid.starts_with("cpe:").then(|| pid.clone()))
+                        .collect();
                     let subs: Vec<String> = r
                         .objects(o, &pp, "subcomponents")
                         .into_iter()
@@ -141,6 +159,13 @@ pub(crate) fn read(file: &str, root: &Obj) -> Result<Advisory, AdvisoryError> {
                         })
                         .collect();
                     define(&mut products, &mut ids_seen, &pid, &purls, None);
+                    if let Some(p) = products.iter_mut().find(|p| p.id == pid) {
+                        for c in cpes {
+                            if !p.cpes.contains(&c) {
+                                p.cpes.push(c);
+                            }
+                        }
+                    }
                     if !subs.is_empty() {
                         for sub in subs {
                             let combined = format!("{pid}#{sub}");

@@ -22,6 +22,7 @@
 
 pub mod bench;
 mod cli;
+pub mod keys;
 pub mod names;
 mod output;
 pub mod purl;
@@ -31,6 +32,6 @@ mod versions;
 pub use cli::{OutputFormat, ScanArgs, ScanError, read_advisories, run_scan, run_scan_with};
 pub use output::{to_cyclonedx, to_json};
 pub use scan::{
-    Confidence, CvssScore, Epss, Evidence, Finding, FindingStatus, Index, Method, ScanOptions,
-    ScanReport, scan, scan_with_index,
+    Confidence, CvssScore, Epss, Evidence, Finding, FindingStatus, Index, Method, Part,
+    ScanOptions, ScanReport, merge_parts, scan, scan_parts, scan_with_index,
 };

@@ -6,15 +6,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use baton_advisories::{
     Advisory, AffectedRange, EpssScores, KevCatalog, NvdConfiguration, Product, Status,
 };
+use baton_cpe::Wfn;
 use baton_cpe::nvd::{self as cpenvd, Truth};
-use baton_cpe::{Attribute, Wfn};
 use baton_sbom::{Component, Sbom};
 use baton_versions::Scheme;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::keys::{self, cpe_key};
 use crate::names::{product_confidence, vendor_confidence, vendor_keys};
-use crate::purl::{Purl, osv_package_key};
+use crate::purl::Purl;
 use crate::versions::{self, VersionCheck};
 
 /// How sure a match is, weakest first: `fuzzy` < `alias` < `normalized` < `exact`.
@@ -260,16 +261,9 @@ pub struct Index<'a> {
     products_by_cpe: HashMap<(String, String), Vec<ProductRef>>,
 }
 
-/// A CPE's vendor and product, lower case, when both are plain strings.
-fn cpe_key(wfn: &Wfn) -> Option<(String, String)> {
-    let v = wfn.get(Attribute::Vendor).as_av_string()?.unquoted()?;
-    let p = wfn.get(Attribute::Product).as_av_string()?.unquoted()?;
-    Some((v.to_ascii_lowercase(), p.to_ascii_lowercase()))
-}
-
 /// A relationship product ("firmware installed on device") is matched by its component's
 /// names and identifiers.
-fn effective<'a>(advisory: &'a Advisory, product: &'a Product) -> &'a Product {
+pub(crate) fn effective<'a>(advisory: &'a Advisory, product: &'a Product) -> &'a Product {
     let bare = product.name.is_none() && product.purls.is_empty() && product.cpes.is_empty();
     match &product.relationship {
         Some(rel) if bare => advisory
@@ -299,29 +293,12 @@ impl<'a> Index<'a> {
                 for (r, range) in vuln.affected.iter().enumerate() {
                     match range {
                         AffectedRange::Osv(o) => {
-                            let mut keys = BTreeSet::new();
-                            if let Some(p) = o.purl.as_deref().and_then(Purl::parse) {
-                                keys.insert(p.key());
-                            }
-                            if let (Some(e), Some(n)) = (&o.ecosystem, &o.name)
-                                && let Some(k) = osv_package_key(e, n)
-                            {
-                                keys.insert(k);
-                            }
-                            for k in keys {
+                            for k in keys::osv_keys(o) {
                                 index.by_package.entry(k).or_default().push((a, v, r));
                             }
                         }
                         AffectedRange::Nvd(c) => {
-                            let keys: BTreeSet<(String, String)> = c
-                                .nodes
-                                .iter()
-                                .flat_map(|n| &n.cpe_match)
-                                .filter(|m| m.vulnerable)
-                                .filter_map(|m| Wfn::parse(&m.criteria).ok())
-                                .filter_map(|w| cpe_key(&w))
-                                .collect();
-                            for k in keys {
+                            for k in keys::nvd_keys(c) {
                                 index.by_cpe.entry(k).or_default().push((a, v, r));
                             }
                         }
@@ -331,11 +308,7 @@ impl<'a> Index<'a> {
                 }
             }
             // OSV and NVD products are synthetic: their ranges above are the matching data.
-            if advisory.vulnerabilities.iter().any(|v| {
-                v.affected
-                    .iter()
-                    .any(|r| !matches!(r, AffectedRange::Cve5(_)))
-            }) {
+            if keys::matched_by_ranges(advisory) {
                 continue;
             }
             index.add_products(a, advisory);
@@ -351,21 +324,10 @@ impl<'a> Index<'a> {
                     self.products_by_vendor.entry(k).or_default().push((a, p));
                 }
             }
-            let purl_keys: BTreeSet<String> = eff
-                .purls
-                .iter()
-                .filter_map(|u| Purl::parse(u))
-                .map(|u| u.key())
-                .collect();
-            for k in purl_keys {
+            for k in keys::product_purl_keys(eff) {
                 self.products_by_purl.entry(k).or_default().push((a, p));
             }
-            let cpe_keys: BTreeSet<(String, String)> = eff
-                .cpes
-                .iter()
-                .filter_map(|c| Wfn::parse(c).ok())
-                .filter_map(|w| cpe_key(&w))
-                .collect();
+            let cpe_keys = keys::product_cpe_keys(eff);
             for k in cpe_keys {
                 self.products_by_cpe.entry(k).or_default().push((a, p));
             }
@@ -399,6 +361,84 @@ pub fn scan(sbom: &Sbom, advisories: &[Advisory], options: &ScanOptions) -> Scan
 
 /// Scans with an index built beforehand (one index, many SBOMs).
 pub fn scan_with_index(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) -> ScanReport {
+    scan_inner(sbom, index, options, false)
+}
+
+/// Like [`scan_with_index`], but one finding per (vulnerability, component, advisory): what
+/// each advisory says on its own, with `source` naming it. A store keeps these parts so that a
+/// new revision of one advisory replaces only its own part; [`merge_parts`] combines them into
+/// the finding [`scan_with_index`] would give. VEX options are not applied.
+pub fn scan_parts(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) -> Vec<Part> {
+    let options = ScanOptions {
+        vex: Vec::new(),
+        ..options.clone()
+    };
+    let (hits, _) = scan_hits(sbom, index, &options);
+    merge(index.advisories, &sbom.components, hits, &options, true)
+        .into_iter()
+        .map(|(advisory, finding)| Part { advisory, finding })
+        .collect()
+}
+
+/// What one advisory says of one (vulnerability, component).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The advisory's position in the index's slice.
+    pub advisory: usize,
+    pub finding: Finding,
+}
+
+/// Combines the parts of one (vulnerability, component) from several advisories: the highest
+/// ranked status (see [`FindingStatus`]) with its justification, the best confidence, every
+/// alias, source and piece of evidence, and the newest CVSS version. None for no parts.
+pub fn merge_parts<'p>(parts: impl IntoIterator<Item = &'p Finding>) -> Option<Finding> {
+    let mut out: Option<Finding> = None;
+    for p in parts {
+        let Some(m) = out.as_mut() else {
+            out = Some(p.clone());
+            continue;
+        };
+        if p.status.rank() > m.status.rank() {
+            m.status = p.status;
+            m.justification = p.justification.clone();
+        }
+        m.confidence = m.confidence.max(p.confidence);
+        for a in std::iter::once(&p.vulnerability_id).chain(&p.aliases) {
+            if *a != m.vulnerability_id && !m.aliases.contains(a) {
+                m.aliases.push(a.clone());
+            }
+        }
+        for s in &p.source {
+            if !m.source.contains(s) {
+                m.source.push(s.clone());
+            }
+        }
+        if let Some(c) = &p.cvss {
+            let newer = m.cvss.as_ref().is_none_or(|cur| {
+                version_rank(&c.version) > version_rank(&cur.version)
+                    || (version_rank(&c.version) == version_rank(&cur.version)
+                        && cur.score.is_none()
+                        && c.score.is_some())
+            });
+            if newer {
+                m.cvss = Some(c.clone());
+            }
+        }
+        m.kev |= p.kev;
+        if m.epss.is_none() {
+            m.epss = p.epss;
+        }
+        m.evidence.extend(p.evidence.iter().cloned());
+    }
+    if let Some(m) = out.as_mut() {
+        m.aliases.sort();
+        m.source.sort();
+    }
+    out
+}
+
+/// Every statement matched to a component, at the confidence asked for.
+fn scan_hits(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) -> (Vec<Hit>, Vec<String>) {
     let components = &sbom.components;
     let mut warnings = Vec::new();
     let mut hits = Vec::new();
@@ -440,7 +480,22 @@ pub fn scan_with_index(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) ->
         .into_iter()
         .filter(|h| h.evidence.confidence >= options.min_confidence)
         .collect();
-    let mut findings = merge(index.advisories, components, hits, options);
+    (hits, warnings)
+}
+
+fn scan_inner(
+    sbom: &Sbom,
+    index: &Index<'_>,
+    options: &ScanOptions,
+    per_advisory: bool,
+) -> ScanReport {
+    let (hits, warnings) = scan_hits(sbom, index, options);
+    let components = &sbom.components;
+    let mut findings: Vec<Finding> =
+        merge(index.advisories, components, hits, options, per_advisory)
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
     apply_vex(&mut findings, components, options);
     findings.sort_by(|a, b| {
         a.vulnerability_id
@@ -875,16 +930,18 @@ fn merge(
     components: &[Component],
     hits: Vec<Hit>,
     options: &ScanOptions,
-) -> Vec<Finding> {
-    let mut groups: BTreeMap<(String, usize), Vec<Hit>> = BTreeMap::new();
+    per_advisory: bool,
+) -> Vec<(usize, Finding)> {
+    let mut groups: BTreeMap<(String, usize, usize), Vec<Hit>> = BTreeMap::new();
     for h in hits {
         let id = advisories[h.advisory].vulnerabilities[h.vulnerability]
             .id
             .clone();
-        groups.entry((id, h.component)).or_default().push(h);
+        let part = if per_advisory { h.advisory } else { 0 };
+        groups.entry((id, h.component, part)).or_default().push(h);
     }
     let mut findings = Vec::with_capacity(groups.len());
-    for ((id, ci), group) in groups {
+    for ((id, ci, part), group) in groups {
         let c = &components[ci];
         let mut aliases: BTreeSet<String> = BTreeSet::new();
         let mut source: BTreeSet<String> = BTreeSet::new();
@@ -934,23 +991,26 @@ fn merge(
         let epss = std::iter::once(&id)
             .chain(aliases.iter())
             .find_map(|k| options.epss.get(k).copied());
-        findings.push(Finding {
-            vulnerability_id: id,
-            aliases: aliases.into_iter().collect(),
-            component_ref: c.reference.clone(),
-            component_name: c.name.clone(),
-            component_version: component_version(c),
-            component_purl: c.purl.clone(),
-            component_cpes: c.cpes.clone(),
-            status,
-            justification,
-            confidence,
-            source: source.into_iter().collect(),
-            kev,
-            epss,
-            cvss,
-            evidence,
-        });
+        findings.push((
+            part,
+            Finding {
+                vulnerability_id: id,
+                aliases: aliases.into_iter().collect(),
+                component_ref: c.reference.clone(),
+                component_name: c.name.clone(),
+                component_version: component_version(c),
+                component_purl: c.purl.clone(),
+                component_cpes: c.cpes.clone(),
+                status,
+                justification,
+                confidence,
+                source: source.into_iter().collect(),
+                kev,
+                epss,
+                cvss,
+                evidence,
+            },
+        ));
     }
     findings
 }

@@ -247,6 +247,8 @@ pub struct SbomImport {
     /// The SBOM it superseded, if any.
     pub superseded: Option<String>,
     pub changes: Vec<baton_model::sbom_diff::ComponentChange>,
+    /// The release matched again with its new components.
+    pub matching: Option<crate::MatchSummary>,
 }
 
 fn versions(rows: &[ComponentRow]) -> Vec<baton_model::sbom_diff::ComponentVersion> {
@@ -293,6 +295,7 @@ pub(crate) fn import_sbom(
             current,
             superseded: None,
             changes: Vec::new(),
+            matching: None,
         });
     }
     let timestamp = parsed
@@ -375,6 +378,17 @@ pub(crate) fn import_sbom(
         (Some(p), true) => (Some(p.sha256.clone()), diff(db, p.id, id)?),
         _ => (None, Vec::new()),
     };
+    let matching = if current {
+        crate::matching::set_release_components(db, release, &parsed.sbom.components)?;
+        crate::matching::ensure_devices(db)?;
+        Some(crate::matching::rematch(
+            db,
+            Some(&[release]),
+            crate::matching::Scope::All,
+        )?)
+    } else {
+        None
+    };
     Ok(SbomImport {
         release: spec.to_string(),
         sha256: sha,
@@ -385,6 +399,7 @@ pub(crate) fn import_sbom(
         current,
         superseded,
         changes,
+        matching,
     })
 }
 

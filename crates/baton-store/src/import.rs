@@ -92,6 +92,10 @@ impl Orgs {
         self.by_key.get(&self.canonical(name).1).map(|(id, _)| *id)
     }
 
+    pub(crate) fn find_with_kind(&self, name: &str) -> Option<(i64, OrgKind)> {
+        self.by_key.get(&self.canonical(name).1).copied()
+    }
+
     pub(crate) fn get_or_create(
         &mut self,
         db: &mut Db,

@@ -2,10 +2,13 @@
 //! behaviour on both. Every import runs in one transaction; the fleet is read back whole into the
 //! pure model, where the reports are computed.
 
+mod advisories;
 mod db;
 mod documents;
+mod findings;
 mod import;
 mod load;
+mod matching;
 mod notices;
 mod schema;
 pub mod testing;
@@ -15,10 +18,16 @@ use baton_formats::inventory as inv;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+pub use advisories::{AdvisoryDoc, AdvisoryImport};
 pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
+pub use findings::{
+    CvssValue, Decision, DecisionInput, EpssValue, FindingFilter, FindingRow, IdentityChange,
+    IdentityInput, JUSTIFICATIONS, UnmatchedComponent,
+};
 pub use import::ImportSummary;
 pub use load::LoadedFleet;
+pub use matching::{Identity, MatchSummary};
 pub use notices::{NoticeApplied, NoticeTarget};
 
 #[derive(Debug, thiserror::Error)]
@@ -106,7 +115,7 @@ impl Store {
             today,
         };
         let db = &mut self.db;
-        match kind {
+        let summary = match kind {
             ImportKind::Models => {
                 let rows = inv::read_models(file, bytes)?;
                 db.transaction(|db| import::models(db, &ctx, &rows))
@@ -139,7 +148,18 @@ impl Store {
                 let rows = inv::read_assessments(file, bytes)?;
                 db.transaction(|db| import::assessments(db, &ctx, &rows))
             }
+        }?;
+        if matches!(
+            kind,
+            ImportKind::Models | ImportKind::Releases | ImportKind::Assets
+        ) {
+            // New releases are devices to match against the advisories already stored.
+            db.transaction(|db| {
+                let new = matching::ensure_devices(db)?;
+                matching::rematch(db, Some(&new), matching::Scope::All)
+            })?;
         }
+        Ok(summary)
     }
 
     /// Record one risk assessment of an asset.
@@ -248,6 +268,131 @@ impl Store {
         documents::mds2_form(&mut self.db, release)
     }
 
+    /// Store advisories (one transaction) and match what they reach. `author` is the
+    /// organization whose VEX statements they are, when their publisher does not name one.
+    pub fn import_advisories(
+        &mut self,
+        docs: &[AdvisoryDoc],
+        author: Option<&str>,
+    ) -> Result<AdvisoryImport, StoreError> {
+        self.db
+            .transaction(|db| advisories::import(db, docs, author))
+    }
+
+    /// Replace the CISA KEV catalog. Returns the entries stored.
+    pub fn import_kev(
+        &mut self,
+        catalog: &baton_advisories::KevCatalog,
+    ) -> Result<usize, StoreError> {
+        self.db
+            .transaction(|db| advisories::import_kev(db, catalog))
+    }
+
+    /// Replace the EPSS scores. Returns the entries stored.
+    pub fn import_epss(
+        &mut self,
+        scores: &baton_advisories::EpssScores,
+    ) -> Result<usize, StoreError> {
+        self.db
+            .transaction(|db| advisories::import_epss(db, scores))
+    }
+
+    /// Match every release against every current advisory again.
+    pub fn rematch_all(&mut self) -> Result<MatchSummary, StoreError> {
+        self.db.transaction(|db| {
+            matching::ensure_devices(db)?;
+            matching::rematch(db, None, matching::Scope::All)
+        })
+    }
+
+    /// Findings, KEV first then by CVSS score.
+    pub fn findings(&mut self, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
+        findings::list(&mut self.db, filter)
+    }
+
+    /// Record a decision on a finding (for its release, or for one asset).
+    pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision, StoreError> {
+        self.db.transaction(|db| findings::decide(db, input))
+    }
+
+    /// Every decision on a finding, oldest first.
+    pub fn decisions(&mut self, finding: i64) -> Result<Vec<Decision>, StoreError> {
+        findings::history(&mut self.db, finding)
+    }
+
+    /// Components no advisory can reach, for a person to map.
+    pub fn unmatched_components(&mut self) -> Result<Vec<UnmatchedComponent>, StoreError> {
+        findings::unmatched(&mut self.db)
+    }
+
+    /// Review an identity of components and match their releases again.
+    pub fn set_identity(&mut self, input: &IdentityInput) -> Result<IdentityChange, StoreError> {
+        self.db.transaction(|db| findings::set_identity(db, input))
+    }
+
+    /// The identities of the components a selector names (id, NAME or NAME@VERSION).
+    pub fn identities(&mut self, selector: &str) -> Result<Vec<Identity>, StoreError> {
+        let ids = findings::select_components(&mut self.db, selector)?;
+        findings::list_identities(&mut self.db, &ids)
+    }
+
+    /// Assets a vulnerability affects (not decommissioned), with their stage on `on` and who
+    /// develops and deploys the patch.
+    pub fn affected(
+        &mut self,
+        vulnerability: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<AffectedRow>, StoreError> {
+        let hits = findings::affected(&mut self.db, vulnerability)?;
+        if hits.is_empty() {
+            return Ok(Vec::new());
+        }
+        let loaded = self.load_fleet()?;
+        let fleet = &loaded.fleet;
+        let index = fleet.index();
+        let position: std::collections::HashMap<i64, usize> = loaded
+            .asset_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i))
+            .collect();
+        let mut rows = Vec::with_capacity(hits.len());
+        for h in hits {
+            let Some(&i) = position.get(&h.asset_ref) else {
+                continue;
+            };
+            let asset = &fleet.assets[i];
+            let stage = fleet.asset_milestones(asset).stage_on(on);
+            let party = |task| {
+                let r = baton_model::reports::resolve(&index, asset, task, stage);
+                PartyRef {
+                    party: r.party,
+                    lead: r.lead,
+                    provider: r.provider,
+                }
+            };
+            let model = &fleet.models[asset.model];
+            rows.push(AffectedRow {
+                organization: fleet.organizations[asset.organization].name.clone(),
+                asset_id: asset.asset_id.clone(),
+                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+                model: model.name.clone(),
+                version: asset
+                    .release
+                    .map(|r| fleet.releases[r].version.clone())
+                    .unwrap_or_default(),
+                stage,
+                status: h.status.key().to_string(),
+                patch_developer: party(baton_model::Task::DevelopPatches),
+                patch_deployer: party(baton_model::Task::DeployPatches),
+                components: h.components,
+                findings: h.findings,
+            });
+        }
+        rows.sort_by(|a, b| (&a.organization, &a.asset_id).cmp(&(&b.organization, &b.asset_id)));
+        Ok(rows)
+    }
+
     /// Read the whole fleet into the model.
     pub fn load_fleet(&mut self) -> Result<LoadedFleet, StoreError> {
         load::load(&mut self.db)
@@ -274,4 +419,30 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
             let _ = write!(s, "{b:02x}");
             s
         })
+}
+
+/// Who holds a task: the party, the lead when shared, and the provider acting for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartyRef {
+    pub party: baton_model::Party,
+    pub lead: Option<baton_model::Party>,
+    pub provider: Option<String>,
+}
+
+/// One row of `baton affected`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AffectedRow {
+    pub organization: String,
+    pub asset_id: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub stage: baton_model::Stage,
+    /// `affected` or `under_investigation` (for this asset, its decisions applied).
+    pub status: String,
+    pub patch_developer: PartyRef,
+    pub patch_deployer: PartyRef,
+    /// The components (the device itself is its model's name) the vulnerability is found in.
+    pub components: Vec<String>,
+    pub findings: Vec<i64>,
 }

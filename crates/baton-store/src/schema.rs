@@ -191,6 +191,124 @@ CREATE TABLE lifecycle_notices (
 );
 ",
     ),
+    (
+        3,
+        r"
+CREATE TABLE advisories (
+    id {ID},
+    advisory_key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    advisory_id TEXT NOT NULL,
+    publisher TEXT,
+    modified TEXT,
+    digest TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    document TEXT NOT NULL,
+    current BIGINT NOT NULL,
+    scope_org_id BIGINT REFERENCES organizations(id),
+    imported_at TEXT NOT NULL,
+    UNIQUE (advisory_key, digest)
+);
+CREATE INDEX advisories_key ON advisories (advisory_key, current);
+CREATE TABLE advisory_keys (
+    match_key TEXT NOT NULL,
+    advisory_id BIGINT NOT NULL REFERENCES advisories(id),
+    PRIMARY KEY (match_key, advisory_id)
+);
+CREATE INDEX advisory_keys_advisory ON advisory_keys (advisory_id);
+CREATE TABLE components (
+    id {ID},
+    component_key TEXT NOT NULL UNIQUE,
+    kind TEXT,
+    name TEXT NOT NULL,
+    version TEXT,
+    supplier TEXT,
+    purl TEXT,
+    cpes TEXT
+);
+CREATE TABLE component_identities (
+    id {ID},
+    component_id BIGINT NOT NULL REFERENCES components(id),
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    confidence TEXT NOT NULL,
+    state TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    UNIQUE (component_id, kind, value)
+);
+CREATE TABLE component_keys (
+    match_key TEXT NOT NULL,
+    component_id BIGINT NOT NULL REFERENCES components(id),
+    PRIMARY KEY (match_key, component_id)
+);
+CREATE INDEX component_keys_component ON component_keys (component_id);
+CREATE TABLE release_components (
+    release_id BIGINT NOT NULL REFERENCES releases(id),
+    position BIGINT NOT NULL,
+    reference TEXT NOT NULL,
+    component_id BIGINT NOT NULL REFERENCES components(id),
+    PRIMARY KEY (release_id, position)
+);
+CREATE INDEX release_components_component ON release_components (component_id);
+CREATE TABLE findings (
+    id {ID},
+    release_id BIGINT NOT NULL REFERENCES releases(id),
+    component_id BIGINT NOT NULL REFERENCES components(id),
+    component_ref TEXT NOT NULL,
+    vulnerability_id TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    matched_status TEXT,
+    status TEXT NOT NULL,
+    justification TEXT,
+    confidence TEXT NOT NULL,
+    source TEXT NOT NULL,
+    cvss_version TEXT,
+    cvss_vector TEXT,
+    cvss_score TEXT,
+    evidence TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    present BIGINT NOT NULL,
+    UNIQUE (release_id, component_id, vulnerability_id)
+);
+CREATE INDEX findings_vulnerability ON findings (vulnerability_id);
+CREATE TABLE finding_parts (
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    advisory_id BIGINT NOT NULL REFERENCES advisories(id),
+    vex BIGINT NOT NULL,
+    part TEXT NOT NULL,
+    PRIMARY KEY (finding_id, advisory_id)
+);
+CREATE INDEX finding_parts_advisory ON finding_parts (advisory_id);
+CREATE TABLE finding_decisions (
+    id {ID},
+    finding_id BIGINT NOT NULL REFERENCES findings(id),
+    asset_ref BIGINT REFERENCES assets(id),
+    status TEXT NOT NULL,
+    justification TEXT,
+    note TEXT,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    origin TEXT NOT NULL
+);
+CREATE INDEX finding_decisions_finding ON finding_decisions (finding_id);
+CREATE TABLE kev_entries (
+    cve TEXT PRIMARY KEY,
+    date_added TEXT,
+    vendor TEXT,
+    product TEXT,
+    ransomware TEXT
+);
+CREATE TABLE epss_scores (
+    cve TEXT PRIMARY KEY,
+    score TEXT NOT NULL,
+    percentile TEXT NOT NULL,
+    score_date TEXT
+);
+",
+    ),
 ];
 
 /// Bring the schema up to date. Safe to call on every start.

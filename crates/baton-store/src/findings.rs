@@ -1,0 +1,705 @@
+//! Reading findings back (per release, per asset, per vulnerability), analysts' decisions, and
+//! component identities as people review them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use baton_matching::{Evidence, FindingStatus};
+use serde::Serialize;
+
+use crate::db::{Db, Value};
+use crate::matching::{self, Identity, MatchSummary, Scope, parse_status};
+use crate::{StoreError, now_utc};
+
+const CHUNK: usize = 500;
+
+fn ids_sql(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpssValue {
+    pub score: f64,
+    pub percentile: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CvssValue {
+    pub version: String,
+    pub vector: String,
+    pub score: Option<f64>,
+}
+
+/// One row of `baton findings`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingRow {
+    pub finding_id: i64,
+    pub vulnerability_id: String,
+    pub aliases: Vec<String>,
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub component_ref: String,
+    pub component_name: String,
+    pub component_version: Option<String>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub confidence: String,
+    pub source: Vec<String>,
+    pub kev: bool,
+    pub epss: Option<EpssValue>,
+    pub cvss: Option<CvssValue>,
+    pub first_seen: String,
+    pub last_seen: String,
+    /// Affected assets not decommissioned (for one asset: 1).
+    pub assets: i64,
+    /// What matched, advisory by advisory.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Which findings to list.
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    /// `ORG/ASSET-ID`: that asset's findings, with its own decisions applied.
+    pub asset: Option<String>,
+    /// `MANUFACTURER/MODEL@VERSION`.
+    pub release: Option<String>,
+    pub status: Option<String>,
+    pub kev: bool,
+    pub vulnerability: Option<String>,
+}
+
+/// An asset named `ORG/ASSET-ID`.
+pub(crate) fn asset_spec(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>), StoreError> {
+    let (org, id) = spec.split_once('/').ok_or_else(|| {
+        StoreError::NotFound(format!(
+            "--asset must be ORGANIZATION/ASSET-ID, got '{spec}'"
+        ))
+    })?;
+    let orgs = crate::import::Orgs::load(db, chrono::NaiveDate::MIN)?;
+    let org_id = orgs
+        .find(org.trim())
+        .ok_or_else(|| StoreError::NotFound(format!("unknown organization '{}'", org.trim())))?;
+    let row = db
+        .query(
+            "SELECT id, release_id FROM assets WHERE organization_id = $1 AND asset_id = $2",
+            &[Value::Int(org_id), id.trim().into()],
+        )?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
+    Ok((row[0].int().unwrap_or(0), row[1].int()))
+}
+
+pub(crate) fn kev_set(db: &mut Db) -> Result<BTreeSet<String>, StoreError> {
+    Ok(db
+        .query("SELECT cve FROM kev_entries", &[])?
+        .into_iter()
+        .filter_map(|r| r[0].text().map(str::to_string))
+        .collect())
+}
+
+fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssValue>, StoreError> {
+    let mut out = HashMap::new();
+    let ids: Vec<&String> = ids.iter().collect();
+    for chunk in ids.chunks(CHUNK) {
+        let params: Vec<Value> = chunk.iter().map(|s| Value::Text((*s).clone())).collect();
+        let marks = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        for r in db.query(
+            &format!("SELECT cve, score, percentile FROM epss_scores WHERE cve IN ({marks})"),
+            &params,
+        )? {
+            let (Some(cve), Some(s), Some(p)) = (
+                r[0].text(),
+                r[1].text().and_then(|t| t.parse().ok()),
+                r[2].text().and_then(|t| t.parse().ok()),
+            ) else {
+                continue;
+            };
+            out.insert(
+                cve.to_string(),
+                EpssValue {
+                    score: s,
+                    percentile: p,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence";
+const FINDING_FROM: &str = "FROM findings f JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
+
+fn list_of(v: &Value) -> Vec<String> {
+    v.text()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default()
+}
+
+pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
+    let mut sql = format!("SELECT {FINDING_COLUMNS} {FINDING_FROM} WHERE f.present = 1");
+    let mut params: Vec<Value> = Vec::new();
+    let mut asset: Option<i64> = None;
+    if let Some(spec) = &filter.asset {
+        let (id, release) = asset_spec(db, spec)?;
+        asset = Some(id);
+        params.push(Value::Int(release.unwrap_or(-1)));
+        sql.push_str(&format!(" AND f.release_id = ${}", params.len()));
+    }
+    if let Some(spec) = &filter.release {
+        let id = crate::documents::release_ref(db, spec, false)?;
+        params.push(Value::Int(id));
+        sql.push_str(&format!(" AND f.release_id = ${}", params.len()));
+    }
+    let wanted = match &filter.status {
+        Some(s) => Some(parse_status(s)?.key()),
+        None => None,
+    };
+    let rows = db.query(&sql, &params)?;
+    let vulnerability = filter.vulnerability.as_deref();
+
+    let kev = kev_set(db)?;
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::with_capacity(rows.len());
+    // Per-asset decisions override the release-level status for that asset.
+    let mut overrides: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    if let Some(a) = asset {
+        for r in db.query(
+            "SELECT finding_id, status, justification FROM finding_decisions WHERE asset_ref = $1 ORDER BY id",
+            &[Value::Int(a)],
+        )? {
+            overrides.insert(
+                r[0].int().unwrap_or(0),
+                (
+                    r[1].text().unwrap_or_default().to_string(),
+                    r[2].text().map(str::to_string),
+                ),
+            );
+        }
+    }
+    let counts = asset_counts(db)?;
+    for r in rows {
+        let id = r[0].int().unwrap_or(0);
+        let vuln = r[1].text().unwrap_or_default().to_string();
+        let aliases = list_of(&r[2]);
+        if let Some(v) = vulnerability
+            && vuln != v
+            && !aliases.iter().any(|a| a == v)
+        {
+            continue;
+        }
+        let (status, justification) = match overrides.get(&id) {
+            Some((s, j)) => (s.clone(), j.clone()),
+            None => (
+                r[9].text().unwrap_or_default().to_string(),
+                r[10].text().map(str::to_string),
+            ),
+        };
+        if wanted.is_some_and(|w| w != status) {
+            continue;
+        }
+        let is_kev = kev.contains(&vuln) || aliases.iter().any(|a| kev.contains(a));
+        if filter.kev && !is_kev {
+            continue;
+        }
+        names.insert(vuln.clone());
+        names.extend(aliases.iter().cloned());
+        let release = r[18].int().unwrap_or(0);
+        out.push(FindingRow {
+            finding_id: id,
+            vulnerability_id: vuln,
+            aliases,
+            manufacturer: r[3].text().unwrap_or_default().to_string(),
+            model: r[4].text().unwrap_or_default().to_string(),
+            version: r[5].text().unwrap_or_default().to_string(),
+            component_ref: r[6].text().unwrap_or_default().to_string(),
+            component_name: r[7].text().unwrap_or_default().to_string(),
+            component_version: r[8].text().map(str::to_string),
+            status,
+            justification,
+            confidence: r[11].text().unwrap_or_default().to_string(),
+            source: list_of(&r[12]),
+            kev: is_kev,
+            epss: None,
+            cvss: r[13].text().map(|v| CvssValue {
+                version: v.to_string(),
+                vector: r[14].text().unwrap_or_default().to_string(),
+                score: r[15].text().and_then(|s| s.parse().ok()),
+            }),
+            first_seen: r[16].text().unwrap_or_default().to_string(),
+            last_seen: r[17].text().unwrap_or_default().to_string(),
+            assets: if asset.is_some() {
+                1
+            } else {
+                counts.get(&release).copied().unwrap_or(0)
+            },
+            evidence: r[19]
+                .text()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or_default(),
+        });
+    }
+    let epss = epss_for(db, &names)?;
+    for f in &mut out {
+        f.epss = std::iter::once(&f.vulnerability_id)
+            .chain(&f.aliases)
+            .find_map(|k| epss.get(k).cloned());
+    }
+    sort_findings(&mut out);
+    Ok(out)
+}
+
+/// KEV first, then by CVSS score (highest first), then by id.
+fn sort_findings(rows: &mut [FindingRow]) {
+    rows.sort_by(|a, b| {
+        let score = |f: &FindingRow| f.cvss.as_ref().and_then(|c| c.score).unwrap_or(-1.0);
+        b.kev
+            .cmp(&a.kev)
+            .then_with(|| score(b).total_cmp(&score(a)))
+            .then_with(|| a.vulnerability_id.cmp(&b.vulnerability_id))
+            .then_with(|| a.finding_id.cmp(&b.finding_id))
+    });
+}
+
+/// Assets in use (not decommissioned) per release.
+fn asset_counts(db: &mut Db) -> Result<HashMap<i64, i64>, StoreError> {
+    Ok(db
+        .query(
+            "SELECT release_id, COUNT(*) FROM assets WHERE release_id IS NOT NULL AND status <> 'decommissioned' GROUP BY release_id",
+            &[],
+        )?
+        .into_iter()
+        .filter_map(|r| Some((r[0].int()?, r[1].int()?)))
+        .collect())
+}
+
+/// One asset a vulnerability affects, before responsibilities are added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AffectedAsset {
+    pub asset_ref: i64,
+    pub status: FindingStatus,
+    pub components: Vec<String>,
+    pub findings: Vec<i64>,
+}
+
+/// Assets (not decommissioned) whose release has a present finding of the vulnerability (or one
+/// of its aliases) that is affected or under investigation for that asset.
+pub(crate) fn affected(db: &mut Db, vulnerability: &str) -> Result<Vec<AffectedAsset>, StoreError> {
+    let pattern = format!(
+        "%{}%",
+        serde_json::to_string(vulnerability).unwrap_or_default()
+    );
+    let findings = db.query(
+        "SELECT f.id, f.release_id, f.status, c.name, f.vulnerability_id, f.aliases FROM findings f JOIN components c ON c.id = f.component_id WHERE f.present = 1 AND (f.vulnerability_id = $1 OR f.aliases LIKE $2)",
+        &[vulnerability.into(), pattern.into()],
+    )?;
+    let mut by_release: HashMap<i64, Vec<(i64, String, String)>> = HashMap::new();
+    for r in &findings {
+        let aliases = list_of(&r[5]);
+        if r[4].text() != Some(vulnerability) && !aliases.iter().any(|a| a == vulnerability) {
+            continue;
+        }
+        by_release
+            .entry(r[1].int().unwrap_or(0))
+            .or_default()
+            .push((
+                r[0].int().unwrap_or(0),
+                r[2].text().unwrap_or_default().to_string(),
+                r[3].text().unwrap_or_default().to_string(),
+            ));
+    }
+    let finding_ids: Vec<i64> = by_release.values().flatten().map(|f| f.0).collect();
+    let mut overrides: HashMap<(i64, i64), String> = HashMap::new();
+    for chunk in finding_ids.chunks(CHUNK) {
+        for r in db.query(
+            &format!(
+                "SELECT finding_id, asset_ref, status FROM finding_decisions WHERE asset_ref IS NOT NULL AND finding_id IN ({}) ORDER BY id",
+                ids_sql(chunk)
+            ),
+            &[],
+        )? {
+            overrides.insert(
+                (r[0].int().unwrap_or(0), r[1].int().unwrap_or(0)),
+                r[2].text().unwrap_or_default().to_string(),
+            );
+        }
+    }
+    let releases: Vec<i64> = by_release.keys().copied().collect();
+    let mut out = Vec::new();
+    for chunk in releases.chunks(CHUNK) {
+        for r in db.query(
+            &format!(
+                "SELECT id, release_id FROM assets WHERE status <> 'decommissioned' AND release_id IN ({}) ORDER BY id",
+                ids_sql(chunk)
+            ),
+            &[],
+        )? {
+            let asset = r[0].int().unwrap_or(0);
+            let release = r[1].int().unwrap_or(0);
+            let mut best: Option<FindingStatus> = None;
+            let mut components = BTreeSet::new();
+            let mut ids = Vec::new();
+            for (fid, status, component) in by_release.get(&release).map(Vec::as_slice).unwrap_or_default() {
+                let status = overrides.get(&(*fid, asset)).unwrap_or(status);
+                let Ok(s) = parse_status(status) else { continue };
+                if !matches!(s, FindingStatus::Affected | FindingStatus::UnderInvestigation) {
+                    continue;
+                }
+                components.insert(component.clone());
+                ids.push(*fid);
+                if best.is_none_or(|b| s == FindingStatus::Affected && b != FindingStatus::Affected) {
+                    best = Some(s);
+                }
+            }
+            if let Some(status) = best {
+                out.push(AffectedAsset {
+                    asset_ref: asset,
+                    status,
+                    components: components.into_iter().collect(),
+                    findings: ids,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|a| a.asset_ref);
+    Ok(out)
+}
+
+/// One analyst's or VEX document's decision on a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub id: i64,
+    pub finding_id: i64,
+    /// `ORG/ASSET-ID` for a decision on one asset; None for the release.
+    pub asset: Option<String>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub note: Option<String>,
+    pub decided_by: String,
+    pub decided_at: String,
+    /// `cli`, or `vex:SOURCE:ID` for a VEX document.
+    pub origin: String,
+}
+
+/// The five CSAF / OpenVEX justifications of `not_affected`.
+pub const JUSTIFICATIONS: [&str; 5] = [
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+];
+
+/// What `baton vex set` records.
+#[derive(Debug, Clone)]
+pub struct DecisionInput {
+    pub finding: i64,
+    pub asset: Option<String>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub note: Option<String>,
+    pub by: String,
+}
+
+pub(crate) fn decide(db: &mut Db, input: &DecisionInput) -> Result<Decision, StoreError> {
+    let status = parse_status(&input.status)?;
+    let by = input.by.trim();
+    if by.is_empty() {
+        return Err(StoreError::NotFound("--by must name who decides".into()));
+    }
+    if let Some(j) = &input.justification {
+        if !JUSTIFICATIONS.contains(&j.as_str()) {
+            return Err(StoreError::NotFound(format!(
+                "unknown justification '{j}' (one of {})",
+                JUSTIFICATIONS.join(", ")
+            )));
+        }
+        if status != FindingStatus::NotAffected {
+            return Err(StoreError::NotFound(
+                "a justification is given only with --status not_affected".into(),
+            ));
+        }
+    }
+    if status == FindingStatus::NotAffected
+        && input.justification.is_none()
+        && input.note.as_deref().is_none_or(|n| n.trim().is_empty())
+    {
+        return Err(StoreError::NotFound(
+            "not_affected needs a --justification or a --note saying why (VEX impact statement)"
+                .into(),
+        ));
+    }
+    let row = db
+        .query(
+            "SELECT id, release_id FROM findings WHERE id = $1",
+            &[Value::Int(input.finding)],
+        )?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::NotFound(format!("unknown finding {}", input.finding)))?;
+    let release = row[1].int();
+    let asset_ref = match &input.asset {
+        Some(spec) => {
+            let (id, asset_release) = asset_spec(db, spec)?;
+            if asset_release != release {
+                return Err(StoreError::NotFound(format!(
+                    "finding {} is not a finding of asset '{spec}' (another release)",
+                    input.finding
+                )));
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    let now = now_utc();
+    let id = db
+        .query(
+            "INSERT INTO finding_decisions (finding_id, asset_ref, status, justification, note, decided_by, decided_at, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, 'cli') RETURNING id",
+            &[
+                Value::Int(input.finding),
+                asset_ref.map(Value::Int).unwrap_or(Value::Null),
+                status.key().into(),
+                input.justification.clone().into(),
+                input.note.clone().into(),
+                by.into(),
+                now.clone().into(),
+            ],
+        )?
+        .first()
+        .and_then(|r| r[0].int())
+        .ok_or_else(|| StoreError::Database("no id returned for a decision".into()))?;
+    if asset_ref.is_none() {
+        db.exec(
+            "UPDATE findings SET status = $1, justification = $2 WHERE id = $3",
+            &[
+                status.key().into(),
+                input.justification.clone().into(),
+                Value::Int(input.finding),
+            ],
+        )?;
+    }
+    Ok(Decision {
+        id,
+        finding_id: input.finding,
+        asset: input.asset.clone(),
+        status: status.key().into(),
+        justification: input.justification.clone(),
+        note: input.note.clone(),
+        decided_by: by.to_string(),
+        decided_at: now,
+        origin: "cli".into(),
+    })
+}
+
+/// Every decision on a finding, oldest first.
+pub(crate) fn history(db: &mut Db, finding: i64) -> Result<Vec<Decision>, StoreError> {
+    Ok(db
+        .query(
+            "SELECT d.id, d.finding_id, o.name, a.asset_id, d.status, d.justification, d.note, d.decided_by, d.decided_at, d.origin FROM finding_decisions d LEFT JOIN assets a ON a.id = d.asset_ref LEFT JOIN organizations o ON o.id = a.organization_id WHERE d.finding_id = $1 ORDER BY d.id",
+            &[Value::Int(finding)],
+        )?
+        .into_iter()
+        .map(|r| Decision {
+            id: r[0].int().unwrap_or(0),
+            finding_id: r[1].int().unwrap_or(0),
+            asset: match (r[2].text(), r[3].text()) {
+                (Some(o), Some(a)) => Some(format!("{o}/{a}")),
+                _ => None,
+            },
+            status: r[4].text().unwrap_or_default().to_string(),
+            justification: r[5].text().map(str::to_string),
+            note: r[6].text().map(str::to_string),
+            decided_by: r[7].text().unwrap_or_default().to_string(),
+            decided_at: r[8].text().unwrap_or_default().to_string(),
+            origin: r[9].text().unwrap_or_default().to_string(),
+        })
+        .collect())
+}
+
+/// A component no advisory can reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnmatchedComponent {
+    pub component_id: i64,
+    pub name: String,
+    pub version: Option<String>,
+    pub supplier: Option<String>,
+    pub purl: Option<String>,
+    /// Releases whose current SBOM lists it.
+    pub releases: i64,
+}
+
+pub(crate) fn unmatched(db: &mut Db) -> Result<Vec<UnmatchedComponent>, StoreError> {
+    let rows = db.query(
+        "SELECT c.kind, c.name, c.version, c.supplier, c.purl, c.cpes, c.id, COUNT(DISTINCT rc.release_id) FROM components c JOIN release_components rc ON rc.component_id = c.id WHERE rc.position >= 0 GROUP BY c.id, c.kind, c.name, c.version, c.supplier, c.purl, c.cpes ORDER BY c.name, c.version, c.id",
+        &[],
+    )?;
+    let idents = matching::identities(db, None)?;
+    let mut by_component: HashMap<i64, Vec<Identity>> = HashMap::new();
+    for i in idents {
+        by_component.entry(i.component_id).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for r in rows {
+        let id = r[6].int().unwrap_or(0);
+        let base = matching::base_row(&r);
+        let ids = by_component.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let (c, _) = matching::effective(id, "", &base, ids);
+        if baton_matching::keys::reachable(&c) {
+            continue;
+        }
+        out.push(UnmatchedComponent {
+            component_id: id,
+            name: base.name,
+            version: base.version,
+            supplier: base.supplier,
+            purl: c.purl,
+            releases: r[7].int().unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// Components a selector names: an id, `NAME@VERSION` or `NAME` (every version).
+pub(crate) fn select_components(db: &mut Db, selector: &str) -> Result<Vec<i64>, StoreError> {
+    let s = selector.trim();
+    let rows = if let Ok(id) = s.parse::<i64>() {
+        db.query("SELECT id FROM components WHERE id = $1", &[Value::Int(id)])?
+    } else if let Some((name, version)) = s.rsplit_once('@') {
+        db.query(
+            "SELECT id FROM components WHERE name = $1 AND version = $2",
+            &[name.into(), version.into()],
+        )?
+    } else {
+        db.query("SELECT id FROM components WHERE name = $1", &[s.into()])?
+    };
+    let ids: Vec<i64> = rows.iter().filter_map(|r| r[0].int()).collect();
+    if ids.is_empty() {
+        return Err(StoreError::NotFound(format!(
+            "no component '{selector}' (give its id from `baton identities unmatched`, NAME or NAME@VERSION)"
+        )));
+    }
+    Ok(ids)
+}
+
+/// What `baton identities set` records.
+#[derive(Debug, Clone)]
+pub struct IdentityInput {
+    pub component: String,
+    /// `purl`, `cpe` or `vendor-product`.
+    pub kind: String,
+    pub value: String,
+    /// `confirmed` or `rejected`.
+    pub state: String,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IdentityChange {
+    pub components: Vec<i64>,
+    pub identities: Vec<Identity>,
+    pub matching: MatchSummary,
+}
+
+pub(crate) fn set_identity(
+    db: &mut Db,
+    input: &IdentityInput,
+) -> Result<IdentityChange, StoreError> {
+    let by = input.by.trim();
+    if by.is_empty() {
+        return Err(StoreError::NotFound("--by must name who reviews".into()));
+    }
+    if !matches!(input.state.as_str(), "confirmed" | "rejected") {
+        return Err(StoreError::NotFound(format!(
+            "unknown review state '{}' (confirmed or rejected)",
+            input.state
+        )));
+    }
+    let value = input.value.trim();
+    match input.kind.as_str() {
+        "purl" if baton_matching::purl::Purl::parse(value).is_none() => {
+            return Err(StoreError::NotFound(format!("'{value}' is not a purl")));
+        }
+        "cpe" => {
+            if let Err(e) = baton_cpe::Wfn::parse(value) {
+                return Err(StoreError::NotFound(format!(
+                    "'{value}' is not a CPE name: {e}"
+                )));
+            }
+        }
+        "vendor-product" if !value.contains('|') => {
+            return Err(StoreError::NotFound(
+                "--vendor and --product are both needed".into(),
+            ));
+        }
+        "purl" | "vendor-product" => {}
+        k => return Err(StoreError::NotFound(format!("unknown identity kind '{k}'"))),
+    }
+    let components = select_components(db, &input.component)?;
+    let now = now_utc();
+    let rows: Vec<Vec<Value>> = components
+        .iter()
+        .map(|c| {
+            vec![
+                Value::Int(*c),
+                input.kind.clone().into(),
+                value.into(),
+                "exact".into(),
+                input.state.clone().into(),
+                matching::ORIGIN_MANUAL.into(),
+                by.into(),
+                now.clone().into(),
+            ]
+        })
+        .collect();
+    db.insert_many(
+        "INSERT INTO component_identities (component_id, kind, value, confidence, state, origin, decided_by, decided_at)",
+        8,
+        &rows,
+        "ON CONFLICT (component_id, kind, value) DO UPDATE SET state = excluded.state, confidence = excluded.confidence, decided_by = excluded.decided_by, decided_at = excluded.decided_at",
+    )?;
+    matching::refresh_keys(db, &components)?;
+    let mut releases = BTreeSet::new();
+    for chunk in components.chunks(CHUNK) {
+        for r in db.query(
+            &format!(
+                "SELECT DISTINCT release_id FROM release_components WHERE component_id IN ({})",
+                ids_sql(chunk)
+            ),
+            &[],
+        )? {
+            releases.extend(r[0].int());
+        }
+    }
+    let releases: Vec<i64> = releases.into_iter().collect();
+    let summary = matching::rematch(db, Some(&releases), Scope::All)?;
+    let identities = list_identities(db, &components)?;
+    Ok(IdentityChange {
+        components,
+        identities,
+        matching: summary,
+    })
+}
+
+pub(crate) fn list_identities(
+    db: &mut Db,
+    components: &[i64],
+) -> Result<Vec<Identity>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in components.chunks(CHUNK) {
+        out.extend(
+            db.query(
+                &format!(
+                    "SELECT id, component_id, kind, value, confidence, state, origin, decided_by, decided_at FROM component_identities WHERE component_id IN ({}) ORDER BY component_id, id",
+                    ids_sql(chunk)
+                ),
+                &[],
+            )?
+            .iter()
+            .map(|r| matching::identity_row(r)),
+        );
+    }
+    Ok(out)
+}
