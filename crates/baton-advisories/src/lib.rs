@@ -1,6 +1,7 @@
 //! Advisory readers. Bytes in, advisories out: [`parse`] recognises CSAF 2.0 (security
-//! advisories, VEX and the other profiles), OpenVEX, OSV (JSON or YAML), NVD CVE API 2.0 (a
-//! page or one record) and CVE JSON 5 by content, never by file name, and reads them into one
+//! advisories, VEX and the other profiles), OpenVEX, CycloneDX VEX (JSON, 1.4 – 1.6, or an SBOM
+//! with vulnerabilities), OSV (JSON or YAML), NVD CVE API 2.0 (a page or one record) and CVE
+//! JSON 5 by content, never by file name, and reads them into one
 //! [`Advisory`] model in which a vulnerability id is kept apart from the advisories that speak of
 //! it. [`parse_kev`] reads the CISA KEV catalog and [`parse_epss`] FIRST's EPSS scores.
 //!
@@ -16,6 +17,7 @@
 mod csaf;
 mod cve5;
 pub mod cvss_vector;
+mod cyclonedx;
 mod epss;
 mod json;
 mod kev;
@@ -189,6 +191,8 @@ fn describe_text(t: &str) -> String {
         "a checksum file".to_string()
     } else if first.starts_with("#model_version") || first.starts_with("cve,epss") {
         "an EPSS score file (read it with parse_epss)".to_string()
+    } else if t.starts_with('<') && t.contains("cyclonedx.org/schema/bom") {
+        "CycloneDX XML (only CycloneDX JSON is read as VEX; convert it to JSON)".to_string()
     } else if first.starts_with('#') {
         "Markdown or plain text".to_string()
     } else {
@@ -243,6 +247,27 @@ fn read_tree(file: &str, root: &Value, yaml: bool) -> Result<Parsed, AdvisoryErr
         warnings: Vec::new(),
     };
     let has = |k: &str| obj.contains_key(k);
+    // CycloneDX: VEX when it has vulnerabilities, else an SBOM (not an advisory).
+    let cyclonedx = obj
+        .get("bomFormat")
+        .and_then(Value::as_str)
+        .is_some_and(|f| f.eq_ignore_ascii_case("CycloneDX"));
+    if cyclonedx {
+        return match obj.get("vulnerabilities") {
+            Some(Value::Array(v)) if !v.is_empty() => {
+                Ok(one(Format::CycloneDxVex, cyclonedx::read(obj)))
+            }
+            None | Some(Value::Null | Value::Array(_)) => Err(not_advisory(
+                file,
+                "a CycloneDX SBOM without vulnerabilities".to_string(),
+            )),
+            Some(_) => Err(AdvisoryError::Invalid {
+                file: file.to_string(),
+                pointer: "/vulnerabilities".to_string(),
+                message: "CycloneDX `vulnerabilities` must be an array".to_string(),
+            }),
+        };
+    }
     let context = obj
         .get("@context")
         .and_then(Value::as_str)

@@ -20,18 +20,21 @@ pub enum AdvisorySource {
     Nvd,
     /// CVE JSON 5 record (CVE Services / cvelistV5).
     Cve5,
+    /// CycloneDX 1.4 – 1.6 JSON with `vulnerabilities` (a VEX BOM or an SBOM with embedded VEX).
+    CycloneDxVex,
 }
 
 /// One document (or one record of a document holding many, as an NVD API page does).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Advisory {
     /// The document's own id: CSAF `tracking.id` (ICSMA-24-…), OpenVEX `@id`, OSV `id`, the CVE id
-    /// for NVD and CVE 5.
+    /// for NVD and CVE 5, CycloneDX `<serialNumber>/<version>` (or `cyclonedx-vex:<hash>` of the
+    /// content when the BOM has no serial number).
     pub id: String,
     pub source: AdvisorySource,
     pub title: Option<String>,
     /// Who published it: CSAF publisher name, OpenVEX author, NVD `sourceIdentifier`, CVE 5
-    /// assigner short name.
+    /// assigner short name, the CycloneDX BOM's manufacturer, supplier or author.
     pub publisher: Option<String>,
     pub published: Option<DateTime<Utc>>,
     pub modified: Option<DateTime<Utc>>,
@@ -93,11 +96,12 @@ pub struct ProductStatus {
     /// `vulnerable_code_cannot_be_controlled_by_adversary`, `inline_mitigations_already_exist`),
     /// as written.
     pub justification: Option<String>,
-    /// CSAF `threats` of category `impact` or OpenVEX `impact_statement` for this product.
+    /// CSAF `threats` of category `impact`, OpenVEX `impact_statement` or CycloneDX
+    /// `analysis.detail` (followed by the CycloneDX justification the label was mapped from).
     pub impact: Option<String>,
     /// The kind of remedy that names this product: the CSAF remediation category ranked
-    /// `vendor_fix` > `mitigation` > `workaround` > `none_available` > `no_fix_planned`, or the
-    /// OpenVEX `action_statement`.
+    /// `vendor_fix` > `mitigation` > `workaround` > `none_available` > `no_fix_planned` (CycloneDX
+    /// `analysis.response` mapped onto those), or the OpenVEX `action_statement`.
     pub remediation: Option<String>,
 }
 
@@ -162,7 +166,8 @@ impl Status {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Product {
     /// CSAF `product_id`; for OSV `<ecosystem>:<name>` (with `#n` when a package appears more
-    /// than once); for NVD the cpeMatch `criteria`; for CVE 5 `<vendor>:<product>`.
+    /// than once); for NVD the cpeMatch `criteria`; for CVE 5 `<vendor>:<product>`; for CycloneDX
+    /// the `affects[].ref` (`<ref>#n` for its n-th version or range).
     pub id: String,
     /// As written (see [`crate::normalize_vendor`] and [`crate::canonical_vendor`] for matching).
     pub vendor: Option<String>,
@@ -461,6 +466,7 @@ pub enum Format {
     OsvYaml,
     NvdApi,
     Cve5,
+    CycloneDxVex,
 }
 
 /// A document that cannot be read. Every variant names the file; the location is a JSON pointer,

@@ -20,6 +20,7 @@ const SAMPLES: &[&str] = &[
     "vunnel-fixtures/nvd/full-page.json",
     "nvd-cve-2.0-meddev/CVE-2023-30559.json",
     "openvex/go-vex/pkg/vex/testdata/v0.2.0.json",
+    "cyclonedx-bom-examples/VEX/CISA-Use-Cases/Case-6/vex.json",
 ];
 
 /// Every error must name the file; syntax errors a line and column.
@@ -469,6 +470,179 @@ fn wrong_types_in_osv_nvd_cve5() {
         Err(AdvisoryError::Invalid { pointer, .. }) => assert_eq!(pointer, "/cveMetadata"),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn wrong_types_in_cyclonedx_are_located_warnings() {
+    let doc = br#"{"bomFormat": "CycloneDX", "specVersion": 1.6, "serialNumber": "abc",
+      "version": "x", "metadata": {"timestamp": "soon", "component": "not an object"},
+      "components": [{"bom-ref": "a", "name": "A", "components": "none"}, 7,
+                     {"bom-ref": "a", "name": "A again"}],
+      "vulnerabilities": [
+        {"id": 5, "references": [{"id": "CVE-2024-0001"}, "x"], "cwes": ["a", 3.5, -1],
+         "ratings": [{"method": "CVSSv31", "vector": 9}, {"method": "CVSSv9", "vector": "AV:N"}],
+         "analysis": {"state": "maybe", "justification": "because", "response": ["pray", 3],
+                      "firstIssued": "yesterday"},
+         "affects": [{"ref": "a", "versions": [{"status": "perhaps"}, {"version": "1", "range": "<2"},
+                                               "x"]},
+                     {"ref": 4}, {"ref": ""}, {}, "y",
+                     {"ref": "urn:cdx:11111111-2222-3333-4444-555555555555/1"}]},
+        "not an object",
+        {"id": "CVE-2024-0002", "affects": "a", "analysis": []}
+      ]}"#;
+    let p = parse("cdx.json", doc).unwrap();
+    assert_located(&p, "cdx.json");
+    let k = kinds_at(&p);
+    let has = |kind: WarningKind, at: &str| k.iter().any(|(x, l)| *x == kind && l == at);
+    for (kind, at) in [
+        (WarningKind::WrongType, "/specVersion"),
+        (WarningKind::BadId, "/serialNumber"),
+        (WarningKind::WrongType, "/version"),
+        (WarningKind::BadDate, "/metadata/timestamp"),
+        (WarningKind::WrongType, "/metadata/component"),
+        (WarningKind::WrongType, "/components/0/components"),
+        (WarningKind::WrongType, "/components/1"),
+        (WarningKind::DuplicateProduct, "/components/2/bom-ref"),
+        (WarningKind::WrongType, "/vulnerabilities/0/id"),
+        (WarningKind::WrongType, "/vulnerabilities/0/references/1"),
+        (WarningKind::BadId, "/vulnerabilities/0/cwes/0"),
+        (WarningKind::BadId, "/vulnerabilities/0/cwes/1"),
+        (WarningKind::BadId, "/vulnerabilities/0/cwes/2"),
+        (
+            WarningKind::WrongType,
+            "/vulnerabilities/0/ratings/0/vector",
+        ),
+        (
+            WarningKind::UnknownValue,
+            "/vulnerabilities/0/ratings/1/method",
+        ),
+        (
+            WarningKind::UnknownValue,
+            "/vulnerabilities/0/analysis/state",
+        ),
+        (
+            WarningKind::UnknownValue,
+            "/vulnerabilities/0/analysis/justification",
+        ),
+        (
+            WarningKind::UnknownValue,
+            "/vulnerabilities/0/analysis/response/0",
+        ),
+        (
+            WarningKind::WrongType,
+            "/vulnerabilities/0/analysis/response/1",
+        ),
+        (
+            WarningKind::BadDate,
+            "/vulnerabilities/0/analysis/firstIssued",
+        ),
+        (
+            WarningKind::Missing,
+            "/vulnerabilities/0/affects/0/versions/0",
+        ),
+        (
+            WarningKind::UnknownValue,
+            "/vulnerabilities/0/affects/0/versions/0/status",
+        ),
+        (
+            WarningKind::Inconsistent,
+            "/vulnerabilities/0/affects/0/versions/1",
+        ),
+        (
+            WarningKind::RangeWithoutVers,
+            "/vulnerabilities/0/affects/0/versions/1/range",
+        ),
+        (
+            WarningKind::WrongType,
+            "/vulnerabilities/0/affects/0/versions/2",
+        ),
+        (WarningKind::WrongType, "/vulnerabilities/0/affects/1/ref"),
+        (WarningKind::Missing, "/vulnerabilities/0/affects/2/ref"),
+        (WarningKind::Missing, "/vulnerabilities/0/affects/3/ref"),
+        (WarningKind::WrongType, "/vulnerabilities/0/affects/4"),
+        (WarningKind::BadId, "/vulnerabilities/0/affects/5/ref"),
+        (WarningKind::WrongType, "/vulnerabilities/1"),
+        (WarningKind::WrongType, "/vulnerabilities/2/affects"),
+        (WarningKind::WrongType, "/vulnerabilities/2/analysis"),
+    ] {
+        assert!(has(kind, at), "missing {kind:?} at {at}: {k:#?}");
+    }
+    let a = &p.advisories[0];
+    // The serial number is kept even when malformed; the version falls back to 1.
+    assert_eq!(a.id, "abc/1");
+    assert_eq!(a.vulnerabilities.len(), 2);
+    // The CVE from the references; the unreadable state counts as under investigation.
+    let v = &a.vulnerabilities[0];
+    assert_eq!(v.id, "CVE-2024-0001");
+    assert!(
+        v.statuses
+            .iter()
+            .all(|s| s.status == baton_advisories::Status::UnderInvestigation)
+    );
+    let a1 = a.products.iter().find(|p| p.id == "a#1").unwrap();
+    assert_eq!(a1.name.as_deref(), Some("A"));
+
+    // CycloneDX with `vulnerabilities` of the wrong type cannot be read: a located error.
+    match parse(
+        "v.json",
+        br#"{"bomFormat": "CycloneDX", "vulnerabilities": "CVE-2024-0001"}"#,
+    ) {
+        Err(AdvisoryError::Invalid { pointer, file, .. }) => {
+            assert_eq!(
+                (pointer.as_str(), file.as_str()),
+                ("/vulnerabilities", "v.json")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn many_cyclonedx_targets_stay_linear() {
+    // An SBOM with embedded VEX: 20,000 components, one vulnerability naming each, with a
+    // version entry apiece, and components nested 60 deep (as deep as JSON's limit allows).
+    let n = 20_000;
+    let components: Vec<String> = (0..n)
+        .map(|i| {
+            format!(r#"{{"bom-ref": "c{i}", "name": "c{i}", "purl": "pkg:npm/c{i}@1.0.{i}"}}"#)
+        })
+        .collect();
+    let affects: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"ref": "c{i}", "versions": [{{"version": "1.0.{i}"}}]}}"#))
+        .collect();
+    let mut nested = String::from(r#"{"bom-ref": "deepest", "name": "deepest"}"#);
+    for i in 0..60 {
+        nested = format!(r#"{{"bom-ref": "d{i}", "name": "d", "components": [{nested}]}}"#);
+    }
+    let doc = format!(
+        r#"{{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{}, {nested}],
+        "vulnerabilities": [{{"id": "CVE-2024-0001", "analysis": {{"state": "exploitable"}},
+          "affects": [{}, {{"ref": "deepest"}}]}}]}}"#,
+        components.join(","),
+        affects.join(",")
+    );
+    let start = std::time::Instant::now();
+    let p = parse("big-cdx.json", doc.as_bytes()).unwrap();
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    let a = &p.advisories[0];
+    assert_eq!(a.products.len(), n + 1);
+    assert_eq!(a.vulnerabilities[0].statuses.len(), n + 1);
+    assert!(
+        a.warnings.iter().all(|w| w.location == "/serialNumber"),
+        "{:?}",
+        &a.warnings[..3.min(a.warnings.len())]
+    );
+    let last = a
+        .products
+        .iter()
+        .find(|p| p.id == format!("c{}#1", n - 1))
+        .unwrap();
+    assert_eq!(last.purls, [format!("pkg:npm/c{}", n - 1)]);
+    assert_eq!(
+        last.version.as_deref(),
+        Some(format!("1.0.{}", n - 1).as_str())
+    );
+    assert!(a.products.iter().any(|p| p.id == "deepest"));
 }
 
 #[test]

@@ -511,11 +511,10 @@ pub(crate) struct LoadedAdvisory {
 }
 
 pub(crate) fn is_vex(source: AdvisorySource) -> bool {
-    matches!(source, AdvisorySource::CsafVex | AdvisorySource::OpenVex)
-        || serde_json::to_value(source)
-            .ok()
-            .and_then(|v| v.as_str().map(|s| s.to_ascii_lowercase().contains("vex")))
-            .unwrap_or(false)
+    matches!(
+        source,
+        AdvisorySource::CsafVex | AdvisorySource::OpenVex | AdvisorySource::CycloneDxVex
+    )
 }
 
 fn load_advisories(db: &mut Db, ids: Option<&[i64]>) -> Result<Vec<LoadedAdvisory>, StoreError> {
