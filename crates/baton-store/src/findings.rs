@@ -52,7 +52,8 @@ pub struct FindingRow {
     pub last_seen: String,
     /// Affected assets not decommissioned (for one asset: 1).
     pub assets: i64,
-    /// What matched, advisory by advisory.
+    /// What matched, advisory by advisory (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
 }
 

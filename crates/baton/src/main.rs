@@ -3,6 +3,7 @@
 
 mod bench_sbom;
 mod demo;
+mod findings_cmd;
 mod mds2_cmd;
 mod output;
 mod sbom_cmd;
@@ -170,6 +171,69 @@ enum Command {
         #[arg(long, default_value = "alias", value_parser = parse_confidence)]
         min_confidence: baton_matching::Confidence,
     },
+    /// Stored findings, KEV first then by CVSS score (`--format json` for every field)
+    Findings {
+        /// ORGANIZATION/ASSET_ID: that asset's findings, its own decisions applied
+        #[arg(long, conflicts_with = "release")]
+        asset: Option<String>,
+        /// MANUFACTURER/MODEL@VERSION
+        #[arg(long)]
+        release: Option<String>,
+        /// affected, not_affected, fixed or under_investigation
+        #[arg(long)]
+        status: Option<String>,
+        /// Only vulnerabilities in CISA's KEV catalog
+        #[arg(long)]
+        kev: bool,
+        /// Only this vulnerability (id or alias)
+        #[arg(long)]
+        vulnerability: Option<String>,
+        /// Include what matched, advisory by advisory
+        #[arg(long)]
+        evidence: bool,
+    },
+    /// Every asset in use that a vulnerability affects, its stage on the date, and who develops
+    /// and who deploys the patch
+    Affected {
+        /// CVE or any alias (GHSA, ICSMA, …)
+        vulnerability: String,
+    },
+    /// Analysts' decisions on findings (VEX status), each kept with who and when
+    Vex {
+        #[command(subcommand)]
+        command: VexCommand,
+    },
+    /// Component identities: what could not be matched, and reviewed mappings
+    Identities {
+        #[command(subcommand)]
+        command: IdentitiesCommand,
+    },
+    /// Match every release against every stored advisory again (imports match incrementally)
+    Match,
+    /// Download vulnerability data (NVD, OSV, KEV, EPSS, CSAF providers) and import it;
+    /// resumable, progress on a terminal
+    Sync {
+        #[arg(required = true, value_enum)]
+        sources: Vec<findings_cmd::SyncSource>,
+        /// Download cache [default: baton-feeds beside the database]
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Another base URL (a mirror) for the source
+        #[arg(long)]
+        url: Option<String>,
+        /// NVD API key (raises the rate limit)
+        #[arg(long, env = "NVD_API_KEY", hide_env_values = true)]
+        api_key: Option<String>,
+        /// NVD: first run starts from this day instead of everything
+        #[arg(long, value_parser = parse_day)]
+        since: Option<NaiveDate>,
+        /// OSV ecosystem (repeat): PyPI, npm, crates.io, Go, Maven, Debian:12, …
+        #[arg(long = "ecosystem")]
+        ecosystems: Vec<String>,
+        /// CSAF provider-metadata.json URL (repeat) [default: CISA's]
+        #[arg(long)]
+        provider: Vec<String>,
+    },
     /// Version range tools
     Vers {
         #[command(subcommand)]
@@ -282,6 +346,63 @@ enum ExportCommand {
 }
 
 #[derive(Subcommand)]
+enum VexCommand {
+    /// Record a decision on a finding (for its release, or with --asset for one asset)
+    Set {
+        #[arg(long)]
+        finding: i64,
+        /// ORGANIZATION/ASSET_ID: decide for this asset only
+        #[arg(long)]
+        asset: Option<String>,
+        /// affected, not_affected, fixed or under_investigation
+        #[arg(long)]
+        status: String,
+        /// For not_affected: component_not_present, vulnerable_code_not_present,
+        /// vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary,
+        /// inline_mitigations_already_exist
+        #[arg(long)]
+        justification: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Who decides
+        #[arg(long)]
+        by: String,
+    },
+    /// Every decision on a finding, oldest first
+    History {
+        #[arg(long)]
+        finding: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum IdentitiesCommand {
+    /// Components of current SBOMs with no identity an advisory can reach (no usable purl or CPE)
+    Unmatched,
+    /// The identities of components (id, NAME or NAME@VERSION)
+    Show { component: String },
+    /// Confirm (or --reject) an identity of components; their releases are matched again
+    Set {
+        /// Component id, NAME (every version) or NAME@VERSION
+        component: String,
+        #[arg(long, conflicts_with_all = ["purl", "vendor"])]
+        cpe: Option<String>,
+        #[arg(long, conflicts_with = "vendor")]
+        purl: Option<String>,
+        #[arg(long, requires = "product")]
+        vendor: Option<String>,
+        #[arg(long, requires = "vendor")]
+        product: Option<String>,
+        /// Reject this identity instead of confirming it
+        #[arg(long)]
+        reject: bool,
+        /// Who reviews
+        #[arg(long)]
+        by: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum VersCommand {
     /// Read `RANGE<TAB>VERSION` lines on stdin (RANGE a `vers:` string); write `true`, `false` or
     /// `error: MESSAGE` per line, in order
@@ -347,6 +468,22 @@ enum ImportWhat {
         /// MANUFACTURER/MODEL@VERSION
         #[arg(long)]
         release: String,
+    },
+    /// Advisories (CSAF, OpenVEX, CycloneDX VEX, OSV, NVD 2.0, CVE 5), the KEV catalog and EPSS
+    /// scores: files or folders, formats mixed, other files skipped with a warning; one
+    /// transaction; only what the advisories can reach is matched
+    Advisories {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// VEX documents (OpenVEX, CSAF VEX, CycloneDX VEX) as statements of their author: a
+    /// manufacturer's apply to its releases, a hospital's to its own assets
+    Vex {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The organization speaking [default: the document's author or publisher]
+        #[arg(long)]
+        author: Option<String>,
     },
     /// An SBOM of a release: CycloneDX 1.2–1.6 JSON/XML, SPDX 2.2/2.3 JSON/tag-value/YAML, SPDX 3.0 JSON-LD
     Sbom {
@@ -557,6 +694,12 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 ImportWhat::Sbom { file, release } => {
                     sbom_cmd::import(out, &mut store, &ctx, &file, &release)?;
                 }
+                ImportWhat::Advisories { paths } => {
+                    findings_cmd::import(out, &mut store, &ctx, &paths, None)?;
+                }
+                ImportWhat::Vex { paths, author } => {
+                    findings_cmd::import(out, &mut store, &ctx, &paths, author.as_deref())?;
+                }
                 _ => {}
             }
         }
@@ -696,6 +839,143 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         } => {
             let mut store = Store::open(&ctx.database)?;
             mds2_cmd::export(out, &mut store, &release, &file)?;
+        }
+        Command::Findings {
+            asset,
+            release,
+            status,
+            kev,
+            vulnerability,
+            evidence,
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            let filter = baton_store::FindingFilter {
+                asset,
+                release,
+                status,
+                kev,
+                vulnerability,
+            };
+            findings_cmd::findings(out, &mut store, &ctx, &filter, evidence)?;
+        }
+        Command::Affected { vulnerability } => {
+            let mut store = Store::open(&ctx.database)?;
+            findings_cmd::affected(out, &mut store, &ctx, &vulnerability)?;
+        }
+        Command::Vex { command } => {
+            let mut store = Store::open(&ctx.database)?;
+            match command {
+                VexCommand::Set {
+                    finding,
+                    asset,
+                    status,
+                    justification,
+                    note,
+                    by,
+                } => {
+                    let d = store.decide(&baton_store::DecisionInput {
+                        finding,
+                        asset,
+                        status,
+                        justification,
+                        note,
+                        by,
+                    })?;
+                    write_rows(out, ctx.format, findings_cmd::DECISION_COLUMNS, &[d])?;
+                }
+                VexCommand::History { finding } => {
+                    let rows = store.decisions(finding)?;
+                    write_rows(out, ctx.format, findings_cmd::DECISION_COLUMNS, &rows)?;
+                }
+            }
+        }
+        Command::Identities { command } => {
+            let mut store = Store::open(&ctx.database)?;
+            match command {
+                IdentitiesCommand::Unmatched => {
+                    let rows = store.unmatched_components()?;
+                    write_rows(out, ctx.format, findings_cmd::UNMATCHED_COLUMNS, &rows)?;
+                }
+                IdentitiesCommand::Show { component } => {
+                    let rows = store.identities(&component)?;
+                    write_rows(out, ctx.format, findings_cmd::IDENTITY_COLUMNS, &rows)?;
+                }
+                IdentitiesCommand::Set {
+                    component,
+                    cpe,
+                    purl,
+                    vendor,
+                    product,
+                    reject,
+                    by,
+                } => {
+                    let (kind, value) = match (cpe, purl, vendor, product) {
+                        (Some(c), _, _, _) => ("cpe", c),
+                        (_, Some(p), _, _) => ("purl", p),
+                        (_, _, Some(v), Some(p)) => ("vendor-product", format!("{v}|{p}")),
+                        _ => {
+                            return Err(anyhow!("give --cpe, --purl, or --vendor with --product"));
+                        }
+                    };
+                    let change = store.set_identity(&baton_store::IdentityInput {
+                        component,
+                        kind: kind.to_string(),
+                        value,
+                        state: if reject { "rejected" } else { "confirmed" }.to_string(),
+                        by,
+                    })?;
+                    eprintln!(
+                        "{} component(s); {} release(s) matched again: {} new finding(s), {} gone",
+                        change.components.len(),
+                        change.matching.releases,
+                        change.matching.new_findings,
+                        change.matching.gone_findings
+                    );
+                    write_rows(
+                        out,
+                        ctx.format,
+                        findings_cmd::IDENTITY_COLUMNS,
+                        &change.identities,
+                    )?;
+                }
+            }
+        }
+        Command::Match => {
+            let mut store = Store::open(&ctx.database)?;
+            let s = store.rematch_all()?;
+            write_rows(
+                out,
+                ctx.format,
+                &[
+                    "releases",
+                    "advisories",
+                    "findings",
+                    "new_findings",
+                    "gone_findings",
+                ],
+                &[s],
+            )?;
+        }
+        Command::Sync {
+            sources,
+            cache,
+            url,
+            api_key,
+            since,
+            ecosystems,
+            provider,
+        } => {
+            let mut store = Store::open(&ctx.database)?;
+            let args = findings_cmd::SyncArgs {
+                sources,
+                cache,
+                url,
+                api_key,
+                since,
+                ecosystems,
+                provider,
+            };
+            findings_cmd::sync(out, &mut store, &ctx, &args)?;
         }
         Command::History { asset } => {
             let (mut store, fleet) = open_fleet(&ctx)?;
