@@ -1185,3 +1185,17 @@ fn compare_vers(
     }
     Ok(())
 }
+
+/// Data for the fleet benchmark: `advisories` generated advisories (OSV and NVD shapes, as
+/// `bench match` makes them) and a pool of `distinct` components that releases draw their SBOMs
+/// from (packages by purl, some with advisories; applications and devices by CPE).
+pub fn fleet_data(
+    advisories: usize,
+    distinct: usize,
+    seed: u64,
+) -> (Vec<Advisory>, Vec<Component>) {
+    let world = World::new(advisories);
+    let generated = world.advisories(seed);
+    let pool = world.sbom(distinct, seed ^ 0x5eed, "pool").components;
+    (generated, pool)
+}

@@ -32,6 +32,6 @@ mod versions;
 pub use cli::{OutputFormat, ScanArgs, ScanError, read_advisories, run_scan, run_scan_with};
 pub use output::{to_cyclonedx, to_json};
 pub use scan::{
-    Confidence, CvssScore, Epss, Evidence, Finding, FindingStatus, Index, Method, Part,
+    Confidence, CvssScore, Epss, Evidence, Finding, FindingStatus, Index, Method, Part, Rules,
     ScanOptions, ScanReport, merge_parts, scan, scan_parts, scan_with_index,
 };

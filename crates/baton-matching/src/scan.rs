@@ -193,6 +193,20 @@ pub struct ScanOptions {
     pub epss: HashMap<String, Epss>,
     /// KEV entries added after this date do not count.
     pub on: Option<NaiveDate>,
+    /// Which rules run: all of them, or only those that look at one component at a time (purl,
+    /// CSAF products) or only the one that looks at the SBOM's CPEs together (NVD
+    /// configurations). A store matching many releases that share components runs the first
+    /// once per distinct component and the second once per release.
+    pub rules: Rules,
+}
+
+/// See [`ScanOptions::rules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rules {
+    #[default]
+    All,
+    PerComponent,
+    Platform,
 }
 
 impl Default for ScanOptions {
@@ -204,6 +218,7 @@ impl Default for ScanOptions {
             kev: HashMap::new(),
             epss: HashMap::new(),
             on: None,
+            rules: Rules::All,
         }
     }
 }
@@ -470,11 +485,15 @@ fn scan_hits(sbom: &Sbom, index: &Index<'_>, options: &ScanOptions) -> (Vec<Hit>
         }
     }
 
-    for (i, c) in components.iter().enumerate() {
-        match_purl(index, i, c, options, &mut hits);
-        match_products(index, i, c, options, &mut hits);
+    if options.rules != Rules::Platform {
+        for (i, c) in components.iter().enumerate() {
+            match_purl(index, i, c, options, &mut hits);
+            match_products(index, i, c, options, &mut hits);
+        }
     }
-    match_nvd(index, &platforms, &owners, &mut hits);
+    if options.rules != Rules::PerComponent {
+        match_nvd(index, &platforms, &owners, &mut hits);
+    }
 
     let hits: Vec<Hit> = hits
         .into_iter()

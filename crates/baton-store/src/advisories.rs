@@ -281,7 +281,6 @@ pub(crate) fn import(
         .filter_map(|(i, _)| row_of.get(i).copied())
         .collect();
     matched.retain(|id| !hdo_rows.contains(id));
-    matching::ensure_devices(db)?;
     let releases = matching::releases_reached(db, &matched, &retired)?;
     out.matching = matching::rematch(
         db,

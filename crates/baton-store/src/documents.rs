@@ -58,14 +58,20 @@ pub(crate) fn release_ref(db: &mut Db, spec: &str, create: bool) -> Result<i64, 
         .and_then(|r| r[0].int());
     match found {
         Some(id) => Ok(id),
-        None if create => db
-            .query(
-                "INSERT INTO releases (model_id, version) VALUES ($1, $2) RETURNING id",
-                &[Value::Int(model_id), version.into()],
-            )?
-            .first()
-            .and_then(|r| r[0].int())
-            .ok_or_else(|| StoreError::Database("no id returned for a new release".into())),
+        None if create => {
+            let id = db
+                .query(
+                    "INSERT INTO releases (model_id, version) VALUES ($1, $2) RETURNING id",
+                    &[Value::Int(model_id), version.into()],
+                )?
+                .first()
+                .and_then(|r| r[0].int())
+                .ok_or_else(|| StoreError::Database("no id returned for a new release".into()))?;
+            // A new release is a device to match like any other.
+            crate::matching::ensure_devices(db)?;
+            crate::matching::rematch(db, Some(&[id]), crate::matching::Scope::All)?;
+            Ok(id)
+        }
         None => Err(StoreError::NotFound(format!(
             "unknown release '{version}' of {mfr}/{model}"
         ))),

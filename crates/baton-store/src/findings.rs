@@ -289,20 +289,30 @@ pub(crate) struct AffectedAsset {
 /// Assets (not decommissioned) whose release has a present finding of the vulnerability (or one
 /// of its aliases) that is affected or under investigation for that asset.
 pub(crate) fn affected(db: &mut Db, vulnerability: &str) -> Result<Vec<AffectedAsset>, StoreError> {
-    let pattern = format!(
-        "%{}%",
-        serde_json::to_string(vulnerability).unwrap_or_default()
-    );
+    // The vulnerability and every id it is an alias of.
+    let mut names: Vec<Value> = vec![vulnerability.into()];
+    for r in db.query(
+        "SELECT vulnerability_id FROM vulnerability_aliases WHERE alias = $1",
+        &[vulnerability.into()],
+    )? {
+        if let Some(v) = r[0].text()
+            && v != vulnerability
+        {
+            names.push(v.into());
+        }
+    }
+    let marks = (1..=names.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(",");
     let findings = db.query(
-        "SELECT f.id, f.release_id, f.status, c.name, f.vulnerability_id, f.aliases FROM findings f JOIN components c ON c.id = f.component_id WHERE f.present = 1 AND (f.vulnerability_id = $1 OR f.aliases LIKE $2)",
-        &[vulnerability.into(), pattern.into()],
+        &format!(
+            "SELECT f.id, f.release_id, f.status, c.name FROM findings f JOIN components c ON c.id = f.component_id WHERE f.present = 1 AND f.vulnerability_id IN ({marks})"
+        ),
+        &names,
     )?;
     let mut by_release: HashMap<i64, Vec<(i64, String, String)>> = HashMap::new();
     for r in &findings {
-        let aliases = list_of(&r[5]);
-        if r[4].text() != Some(vulnerability) && !aliases.iter().any(|a| a == vulnerability) {
-            continue;
-        }
         by_release
             .entry(r[1].int().unwrap_or(0))
             .or_default()

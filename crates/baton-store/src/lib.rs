@@ -347,7 +347,8 @@ impl Store {
         if hits.is_empty() {
             return Ok(Vec::new());
         }
-        let loaded = self.load_fleet()?;
+        let ids: Vec<i64> = hits.iter().map(|h| h.asset_ref).collect();
+        let loaded = load::load_with(&mut self.db, Some(&ids))?;
         let fleet = &loaded.fleet;
         let index = fleet.index();
         let position: std::collections::HashMap<i64, usize> = loaded

@@ -81,6 +81,12 @@ fn index_of(map: &HashMap<i64, usize>, id: i64, what: &str) -> Result<usize, Sto
 }
 
 pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
+    load_with(db, None)
+}
+
+/// The fleet; with `only`, just those assets and what deciding their stage and responsibilities
+/// needs (no assessments, documents or components).
+pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet, StoreError> {
     let mut fleet = Fleet::default();
     let mut org_ids = Vec::new();
     let mut orgs = HashMap::new();
@@ -124,15 +130,35 @@ pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
     }
     let mut asset_ids = Vec::new();
     let mut assets = HashMap::new();
-    for r in db.query(
-        "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets ORDER BY id",
-        &[],
-    )? {
+    let asset_sql = "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets";
+    let asset_rows = match only {
+        None => db.query(&format!("{asset_sql} ORDER BY id"), &[])?,
+        Some(ids) => {
+            let mut rows = Vec::new();
+            for chunk in ids.chunks(500) {
+                let list = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                rows.extend(db.query(
+                    &format!("{asset_sql} WHERE id IN ({list}) ORDER BY id"),
+                    &[],
+                )?);
+            }
+            rows
+        }
+    };
+    for r in asset_rows {
         let id = int(&r[0], "asset id")?;
         assets.insert(id, fleet.assets.len());
         asset_ids.push(id);
         fleet.assets.push(Asset {
-            organization: index_of(&orgs, int(&r[1], "asset organization")?, "asset organization")?,
+            organization: index_of(
+                &orgs,
+                int(&r[1], "asset organization")?,
+                "asset organization",
+            )?,
             asset_id: text(&r[2]).unwrap_or_default(),
             model: index_of(&models, int(&r[3], "asset model")?, "asset model")?,
             release: match r[4].int() {
@@ -186,6 +212,13 @@ pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
             model: opt_index(&models, &r[2], "policy model")?,
             setting: req_term(&r[3], "policy setting")?,
             value: int(&r[4], "policy value")?,
+        });
+    }
+    if only.is_some() {
+        return Ok(LoadedFleet {
+            fleet,
+            org_ids,
+            asset_ids,
         });
     }
     for r in db.query("SELECT asset_ref, assessed_on, assessor, decision, residual, note FROM risk_assessments ORDER BY id", &[])? {

@@ -12,7 +12,7 @@ use baton_advisories::{Advisory, AdvisorySource};
 use baton_cpe::{Attribute, AvString, Wfn};
 use baton_matching::keys::{component_keys, device_cpes};
 use baton_matching::{
-    Confidence, Finding, FindingStatus, Index, Method, ScanOptions, merge_parts, scan_parts,
+    Confidence, Finding, FindingStatus, Index, Method, Rules, ScanOptions, merge_parts, scan_parts,
 };
 use baton_sbom::{Component, Sbom, SbomFormat};
 use sha2::{Digest, Sha256};
@@ -203,91 +203,121 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// The id of a component row, created with its identities and keys when new.
-pub(crate) fn component_id(
-    db: &mut Db,
-    base: &ComponentBase,
-    cache: &mut HashMap<String, i64>,
-) -> Result<(i64, bool), StoreError> {
-    let key = base.key();
-    if let Some(id) = cache.get(&key) {
-        return Ok((*id, false));
-    }
-    if let Some(id) = db
-        .query(
-            "SELECT id FROM components WHERE component_key = $1",
-            &[key.clone().into()],
-        )?
-        .first()
-        .and_then(|r| r[0].int())
-    {
-        cache.insert(key, id);
-        return Ok((id, false));
-    }
-    let cpes = (!base.cpes.is_empty()).then(|| json(&base.cpes));
-    let id = db
-        .query(
-            "INSERT INTO components (component_key, kind, name, version, supplier, purl, cpes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            &[
-                key.clone().into(),
-                base.kind.clone().into(),
-                base.name.clone().into(),
-                base.version.clone().into(),
-                base.supplier.clone().into(),
-                base.purl.clone().into(),
-                cpes.into(),
-            ],
-        )?
-        .first()
-        .and_then(|r| r[0].int())
-        .ok_or_else(|| StoreError::Database("no id returned for a new component".into()))?;
-    cache.insert(key, id);
-    let mut identities: Vec<Vec<Value>> = Vec::new();
-    let now = now_utc();
-    let mut add = |kind: &str, value: &str, confidence: Confidence, state: &str, origin: &str| {
-        identities.push(vec![
-            Value::Int(id),
-            kind.into(),
-            value.into(),
-            confidence.key().into(),
-            state.into(),
-            origin.into(),
-            Value::Null,
-            Value::Text(now.clone()),
-        ]);
+/// The ids of component rows, created (with their identities and match keys) when new; one id
+/// per base, in order.
+pub(crate) fn component_ids(db: &mut Db, bases: &[ComponentBase]) -> Result<Vec<i64>, StoreError> {
+    let keys: Vec<String> = bases.iter().map(ComponentBase::key).collect();
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let lookup = |db: &mut Db, wanted: &[&String], ids: &mut HashMap<String, i64>| {
+        for chunk in wanted.chunks(CHUNK) {
+            let params: Vec<Value> = chunk.iter().map(|k| Value::Text((*k).clone())).collect();
+            let marks = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            for r in db.query(
+                &format!(
+                    "SELECT id, component_key FROM components WHERE component_key IN ({marks})"
+                ),
+                &params,
+            )? {
+                if let (Some(id), Some(k)) = (r[0].int(), r[1].text()) {
+                    ids.insert(k.to_string(), id);
+                }
+            }
+        }
+        Ok::<(), StoreError>(())
     };
-    if base.kind.as_deref() == Some("device") {
-        for cpe in device_cpes(
-            base.supplier.as_deref().unwrap_or(""),
-            &base.name,
-            base.version.as_deref().unwrap_or(""),
-        ) {
-            add(
-                "cpe",
-                &cpe,
-                Confidence::Normalized,
-                "proposed",
-                ORIGIN_DERIVED,
-            );
-        }
-    } else {
-        if let Some(p) = &base.purl {
-            add("purl", p, Confidence::Exact, "confirmed", ORIGIN_SBOM);
-        }
-        for c in &base.cpes {
-            add("cpe", c, Confidence::Exact, "confirmed", ORIGIN_SBOM);
-        }
-    }
+    let unique: Vec<&String> = keys.iter().collect::<BTreeSet<_>>().into_iter().collect();
+    lookup(db, &unique, &mut ids)?;
     let mut seen = HashSet::new();
-    identities.retain(|r| seen.insert((r[1].clone(), r[2].clone())));
-    db.insert_many(
-        "INSERT INTO component_identities (component_id, kind, value, confidence, state, origin, decided_by, decided_at)",
-        8,
-        &identities,
-        "ON CONFLICT (component_id, kind, value) DO NOTHING",
-    )?;
-    refresh_keys(db, &[id])?;
-    Ok((id, true))
+    let missing: Vec<(usize, &String)> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !ids.contains_key(*k) && seen.insert((*k).clone()))
+        .collect();
+    if !missing.is_empty() {
+        let rows: Vec<Vec<Value>> = missing
+            .iter()
+            .map(|(i, k)| {
+                let b = &bases[*i];
+                vec![
+                    Value::Text((*k).clone()),
+                    b.kind.clone().into(),
+                    b.name.clone().into(),
+                    b.version.clone().into(),
+                    b.supplier.clone().into(),
+                    b.purl.clone().into(),
+                    (!b.cpes.is_empty()).then(|| json(&b.cpes)).into(),
+                ]
+            })
+            .collect();
+        db.insert_many(
+            "INSERT INTO components (component_key, kind, name, version, supplier, purl, cpes)",
+            7,
+            &rows,
+            "ON CONFLICT (component_key) DO NOTHING",
+        )?;
+        let wanted: Vec<&String> = missing.iter().map(|(_, k)| *k).collect();
+        lookup(db, &wanted, &mut ids)?;
+        let now = now_utc();
+        let mut identities: Vec<Vec<Value>> = Vec::new();
+        let mut created = Vec::with_capacity(missing.len());
+        for (i, k) in &missing {
+            let Some(&id) = ids.get(*k) else { continue };
+            created.push(id);
+            let base = &bases[*i];
+            let mut add =
+                |kind: &str, value: &str, confidence: Confidence, state: &str, origin: &str| {
+                    identities.push(vec![
+                        Value::Int(id),
+                        kind.into(),
+                        value.into(),
+                        confidence.key().into(),
+                        state.into(),
+                        origin.into(),
+                        Value::Null,
+                        Value::Text(now.clone()),
+                    ]);
+                };
+            if base.kind.as_deref() == Some("device") {
+                for cpe in device_cpes(
+                    base.supplier.as_deref().unwrap_or(""),
+                    &base.name,
+                    base.version.as_deref().unwrap_or(""),
+                ) {
+                    add(
+                        "cpe",
+                        &cpe,
+                        Confidence::Normalized,
+                        "proposed",
+                        ORIGIN_DERIVED,
+                    );
+                }
+            } else {
+                if let Some(p) = &base.purl {
+                    add("purl", p, Confidence::Exact, "confirmed", ORIGIN_SBOM);
+                }
+                for c in &base.cpes {
+                    add("cpe", c, Confidence::Exact, "confirmed", ORIGIN_SBOM);
+                }
+            }
+        }
+        db.insert_many(
+            "INSERT INTO component_identities (component_id, kind, value, confidence, state, origin, decided_by, decided_at)",
+            8,
+            &identities,
+            "ON CONFLICT (component_id, kind, value) DO NOTHING",
+        )?;
+        refresh_keys(db, &created)?;
+    }
+    keys.iter()
+        .map(|k| {
+            ids.get(k)
+                .copied()
+                .ok_or_else(|| StoreError::Database("a component row was not created".into()))
+        })
+        .collect()
 }
 
 /// Identities that change what the engine sees (everything but the SBOM's own, unless
@@ -384,20 +414,22 @@ pub(crate) fn ensure_devices(db: &mut Db) -> Result<Vec<i64>, StoreError> {
         "SELECT r.id, o.name, m.name, r.version FROM releases r JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id WHERE NOT EXISTS (SELECT 1 FROM release_components rc WHERE rc.release_id = r.id AND rc.position = -1) ORDER BY r.id",
         &[],
     )?;
-    let mut cache = HashMap::new();
-    let mut links = Vec::with_capacity(rows.len());
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let release = r[0].int().unwrap_or(0);
-        let base = ComponentBase {
+    let bases: Vec<ComponentBase> = rows
+        .iter()
+        .map(|r| ComponentBase {
             kind: Some("device".into()),
             name: r[2].text().unwrap_or_default().to_string(),
             version: r[3].text().map(str::to_string),
             supplier: r[1].text().map(str::to_string),
             purl: None,
             cpes: Vec::new(),
-        };
-        let (id, _) = component_id(db, &base, &mut cache)?;
+        })
+        .collect();
+    let ids = component_ids(db, &bases)?;
+    let mut links = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
+    for (r, id) in rows.iter().zip(ids) {
+        let release = r[0].int().unwrap_or(0);
         links.push(vec![
             Value::Int(release),
             Value::Int(DEVICE_POSITION),
@@ -425,17 +457,24 @@ pub(crate) fn set_release_components(
         "DELETE FROM release_components WHERE release_id = $1 AND position >= 0",
         &[Value::Int(release)],
     )?;
-    let mut cache = HashMap::new();
-    let mut links = Vec::with_capacity(components.len());
-    for (i, c) in components.iter().enumerate() {
-        let (id, _) = component_id(db, &ComponentBase::from_component(c), &mut cache)?;
-        links.push(vec![
-            Value::Int(release),
-            Value::Int(i as i64),
-            c.reference.clone().into(),
-            Value::Int(id),
-        ]);
-    }
+    let bases: Vec<ComponentBase> = components
+        .iter()
+        .map(ComponentBase::from_component)
+        .collect();
+    let ids = component_ids(db, &bases)?;
+    let links: Vec<Vec<Value>> = components
+        .iter()
+        .zip(ids)
+        .enumerate()
+        .map(|(i, (c, id))| {
+            vec![
+                Value::Int(release),
+                Value::Int(i as i64),
+                c.reference.clone().into(),
+                Value::Int(id),
+            ]
+        })
+        .collect();
     db.insert_many(
         "INSERT INTO release_components (release_id, position, reference, component_id)",
         4,
@@ -452,8 +491,23 @@ struct ReleaseInput {
     components: Vec<(i64, Component, Option<Confidence>)>,
 }
 
-fn load_inputs(db: &mut Db, releases: Option<&[i64]>) -> Result<Vec<ReleaseInput>, StoreError> {
+/// The releases' components as the engine sees them. With `advisories`, only the components
+/// those advisories can reach by a match key, and every component named by CPE (the platform an
+/// NVD configuration is evaluated against), so a new advisory reads a few rows per release.
+fn load_inputs(
+    db: &mut Db,
+    releases: Option<&[i64]>,
+    advisories: Option<&[i64]>,
+) -> Result<Vec<ReleaseInput>, StoreError> {
     let head = "SELECT c.kind, c.name, c.version, c.supplier, c.purl, c.cpes, c.id, rc.release_id, rc.reference, m.manufacturer_id FROM release_components rc JOIN components c ON c.id = rc.component_id JOIN releases r ON r.id = rc.release_id JOIN device_models m ON m.id = r.model_id";
+    let reach = match advisories {
+        None => String::new(),
+        Some([]) => " AND 1 = 0".to_string(),
+        Some(ads) => format!(
+            " AND EXISTS (SELECT 1 FROM component_keys ck WHERE ck.component_id = rc.component_id AND (ck.match_key LIKE 'cpe:%' OR ck.match_key IN (SELECT ak.match_key FROM advisory_keys ak WHERE ak.advisory_id IN ({}))))",
+            ids_sql(&ads[..ads.len().min(CHUNK)])
+        ),
+    };
     let mut rows = Vec::new();
     match releases {
         None => rows = db.query(&format!("{head} ORDER BY rc.release_id, rc.position"), &[])?,
@@ -461,7 +515,7 @@ fn load_inputs(db: &mut Db, releases: Option<&[i64]>) -> Result<Vec<ReleaseInput
             for chunk in ids.chunks(CHUNK) {
                 rows.extend(db.query(
                     &format!(
-                        "{head} WHERE rc.release_id IN ({}) ORDER BY rc.release_id, rc.position",
+                        "{head} WHERE rc.release_id IN ({}){reach} ORDER BY rc.release_id, rc.position",
                         ids_sql(chunk)
                     ),
                     &[],
@@ -626,78 +680,174 @@ fn sbom_of(components: Vec<Component>) -> Sbom {
     }
 }
 
+/// Run `work` over `items` on every core, keeping the order of the results.
+fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Vec<R> + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len().max(1));
+    if threads <= 1 || items.len() < 8 {
+        return items.iter().flat_map(&work).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|chunk| s.spawn(move || chunk.iter().flat_map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// One advisory's statement on one component, before it is placed in a release.
+struct ComponentPart {
+    advisory: usize,
+    finding: Finding,
+}
+
+/// Turn an engine part into a stored one: the advisory's row, the cap of unreviewed identities,
+/// VEX evidence marked as such.
+fn stored(
+    release: i64,
+    component: i64,
+    cap: Option<Confidence>,
+    rows: &[(i64, bool)],
+    advisory: usize,
+    mut f: Finding,
+) -> Option<StoredPart> {
+    let &(advisory, is_vex) = rows.get(advisory)?;
+    if let Some(cap) = cap
+        && f.evidence
+            .iter()
+            .all(|e| matches!(e.method, Method::Cpe | Method::Purl))
+    {
+        f.confidence = f.confidence.min(cap);
+    }
+    if is_vex {
+        for e in &mut f.evidence {
+            e.method = Method::Vex;
+        }
+    }
+    Some(StoredPart {
+        release,
+        component,
+        advisory,
+        vex: is_vex,
+        finding: f,
+    })
+}
+
 /// Match the releases against the indexes: the shared one, and the VEX documents of each
-/// release's manufacturer.
+/// release's manufacturer. The rules that look at one component at a time run once per
+/// distinct component; the NVD rule, which needs every CPE of the release, once per release.
 fn scan_releases(
     inputs: &[ReleaseInput],
     shared: &Index<'_>,
     shared_rows: &[(i64, bool)],
     vex: &HashMap<i64, (Index<'_>, Rows)>,
 ) -> Vec<StoredPart> {
-    let options = ScanOptions::default();
-    let work = |input: &ReleaseInput| -> Vec<StoredPart> {
-        let sbom = sbom_of(input.components.iter().map(|(_, c, _)| c.clone()).collect());
-        let mut ids: HashMap<(&str, &str), (i64, Option<Confidence>)> = HashMap::new();
-        for (id, c, cap) in &input.components {
-            ids.entry((c.reference.as_str(), c.name.as_str()))
-                .or_insert((*id, *cap));
-        }
-        let mut out = Vec::new();
-        let mut run = |index: &Index<'_>, rows: &[(i64, bool)]| {
-            for part in scan_parts(&sbom, index, &options) {
-                let mut f = part.finding;
-                let Some(&(component, cap)) =
-                    ids.get(&(f.component_ref.as_str(), f.component_name.as_str()))
-                else {
-                    continue;
-                };
-                let Some(&(advisory, is_vex)) = rows.get(part.advisory) else {
-                    continue;
-                };
-                if let Some(cap) = cap
-                    && f.evidence
-                        .iter()
-                        .all(|e| matches!(e.method, Method::Cpe | Method::Purl))
-                {
-                    f.confidence = f.confidence.min(cap);
-                }
-                if is_vex {
-                    for e in &mut f.evidence {
-                        e.method = Method::Vex;
-                    }
-                }
-                out.push(StoredPart {
-                    release: input.release,
-                    component,
-                    advisory,
-                    vex: is_vex,
-                    finding: f,
-                });
+    // Distinct components, each scanned once.
+    let mut distinct: Vec<(i64, &Component)> = Vec::new();
+    let mut seen = HashSet::new();
+    for input in inputs {
+        for (id, c, _) in &input.components {
+            if seen.insert(*id) {
+                distinct.push((*id, c));
             }
-        };
-        run(shared, shared_rows);
+        }
+    }
+    let per_component = ScanOptions {
+        rules: Rules::PerComponent,
+        ..ScanOptions::default()
+    };
+    let chunks: Vec<&[(i64, &Component)]> = distinct.chunks(256).collect();
+    let scanned: Vec<(i64, ComponentPart)> = parallel(&chunks, |chunk| {
+        // Unique references within the chunk: the component id.
+        let sbom = sbom_of(
+            chunk
+                .iter()
+                .map(|(id, c)| Component {
+                    reference: id.to_string(),
+                    ..(*c).clone()
+                })
+                .collect(),
+        );
+        scan_parts(&sbom, shared, &per_component)
+            .into_iter()
+            .filter_map(|p| {
+                let id: i64 = p.finding.component_ref.parse().ok()?;
+                Some((
+                    id,
+                    ComponentPart {
+                        advisory: p.advisory,
+                        finding: p.finding,
+                    },
+                ))
+            })
+            .collect()
+    });
+    let mut by_component: HashMap<i64, Vec<ComponentPart>> = HashMap::new();
+    for (id, p) in scanned {
+        by_component.entry(id).or_default().push(p);
+    }
+    let platform = ScanOptions {
+        rules: Rules::Platform,
+        ..ScanOptions::default()
+    };
+    let everything = ScanOptions::default();
+    parallel(inputs, |input| {
+        let mut out = Vec::new();
+        for (id, c, cap) in &input.components {
+            for p in by_component.get(id).map(Vec::as_slice).unwrap_or_default() {
+                let mut f = p.finding.clone();
+                f.component_ref.clone_from(&c.reference);
+                out.extend(stored(input.release, *id, *cap, shared_rows, p.advisory, f));
+            }
+        }
+        let ids: HashMap<(&str, &str), (i64, Option<Confidence>)> = input
+            .components
+            .iter()
+            .map(|(id, c, cap)| ((c.reference.as_str(), c.name.as_str()), (*id, *cap)))
+            .collect();
+        let mut run =
+            |index: &Index<'_>, rows: &[(i64, bool)], sbom: &Sbom, options: &ScanOptions| {
+                for part in scan_parts(sbom, index, options) {
+                    let key = (
+                        part.finding.component_ref.as_str(),
+                        part.finding.component_name.as_str(),
+                    );
+                    let Some(&(component, cap)) = ids.get(&key) else {
+                        continue;
+                    };
+                    out.extend(stored(
+                        input.release,
+                        component,
+                        cap,
+                        rows,
+                        part.advisory,
+                        part.finding,
+                    ));
+                }
+            };
+        // The release's CPEs together, for NVD configurations.
+        let with_cpes: Vec<Component> = input
+            .components
+            .iter()
+            .filter(|(_, c, _)| !c.cpes.is_empty())
+            .map(|(_, c, _)| c.clone())
+            .collect();
+        if !with_cpes.is_empty() {
+            run(shared, shared_rows, &sbom_of(with_cpes), &platform);
+        }
         if let Some((index, rows)) = vex.get(&input.manufacturer) {
-            run(index, rows);
+            let sbom = sbom_of(input.components.iter().map(|(_, c, _)| c.clone()).collect());
+            run(index, rows, &sbom, &everything);
         }
         out
-    };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(inputs.len().max(1));
-    if threads <= 1 || inputs.len() < 8 {
-        return inputs.iter().flat_map(work).collect();
-    }
-    let per = inputs.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = inputs
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().flat_map(work).collect::<Vec<StoredPart>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
     })
 }
 
@@ -735,7 +885,12 @@ pub(crate) fn rematch(
     if releases.is_some_and(<[i64]>::is_empty) {
         return Ok(MatchSummary::default());
     }
-    let inputs = load_inputs(db, releases)?;
+    // Few advisories: read only what they can reach. Many: read the releases whole.
+    let reach = match &scope {
+        Scope::Advisories { matched, .. } if matched.len() <= CHUNK => Some(matched.as_slice()),
+        _ => None,
+    };
+    let inputs = load_inputs(db, releases, reach)?;
     let release_ids: Vec<i64> = match releases {
         Some(r) => r.to_vec(),
         None => inputs.iter().map(|i| i.release).collect(),
@@ -907,6 +1062,26 @@ pub(crate) fn rematch(
         ]);
     }
     summary.findings = rows.len();
+    let mut aliases: Vec<Vec<Value>> = Vec::new();
+    let mut seen_alias = HashSet::new();
+    for g in groups.values() {
+        for p in g {
+            for a in &p.finding.aliases {
+                if seen_alias.insert((a.as_str(), p.finding.vulnerability_id.as_str())) {
+                    aliases.push(vec![
+                        Value::Text(a.clone()),
+                        Value::Text(p.finding.vulnerability_id.clone()),
+                    ]);
+                }
+            }
+        }
+    }
+    db.insert_many(
+        "INSERT INTO vulnerability_aliases (alias, vulnerability_id)",
+        2,
+        &aliases,
+        "ON CONFLICT (alias, vulnerability_id) DO NOTHING",
+    )?;
     db.insert_many(
         "INSERT INTO findings (release_id, component_id, component_ref, vulnerability_id, aliases, matched_status, status, justification, confidence, source, cvss_version, cvss_vector, cvss_score, evidence, first_seen, last_seen, present)",
         17,
@@ -950,19 +1125,32 @@ pub(crate) fn rematch(
                 );
             }
         }
-        let mut seen = HashSet::new();
-        let values: Vec<Vec<Value>> = new_parts
+        // One part per (finding, advisory): statements of one advisory found by several rules
+        // (or for a component listed twice) are merged.
+        let mut merged: HashMap<(i64, i64), (bool, Vec<&Finding>)> = HashMap::new();
+        let mut order = Vec::new();
+        for p in &new_parts {
+            let Some(&id) = ids.get(&(p.release, p.component, p.finding.vulnerability_id.clone()))
+            else {
+                continue;
+            };
+            let e = merged.entry((id, p.advisory)).or_insert_with(|| {
+                order.push((id, p.advisory));
+                (p.vex, Vec::new())
+            });
+            e.1.push(&p.finding);
+        }
+        let values: Vec<Vec<Value>> = order
             .iter()
-            .filter_map(|p| {
-                let id = *ids.get(&(p.release, p.component, p.finding.vulnerability_id.clone()))?;
-                seen.insert((id, p.advisory)).then(|| {
-                    vec![
-                        Value::Int(id),
-                        Value::Int(p.advisory),
-                        Value::Int(i64::from(p.vex)),
-                        json(&p.finding).into(),
-                    ]
-                })
+            .filter_map(|key| {
+                let (vex, parts) = merged.get(key)?;
+                let f = merge_parts(parts.iter().copied())?;
+                Some(vec![
+                    Value::Int(key.0),
+                    Value::Int(key.1),
+                    Value::Int(i64::from(*vex)),
+                    json(&f).into(),
+                ])
             })
             .collect();
         db.insert_many(
@@ -1039,7 +1227,7 @@ pub(crate) fn apply_hospital_vex(
     }
     let mut releases: Vec<i64> = assets.keys().copied().collect();
     releases.sort_unstable();
-    let inputs = load_inputs(db, Some(&releases))?;
+    let inputs = load_inputs(db, Some(&releases), None)?;
     let docs = std::slice::from_ref(advisory);
     let index = Index::build(docs);
     let parts = scan_releases(&inputs, &index, &[(0, true)], &HashMap::new());

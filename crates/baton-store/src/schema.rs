@@ -274,6 +274,11 @@ CREATE TABLE findings (
     UNIQUE (release_id, component_id, vulnerability_id)
 );
 CREATE INDEX findings_vulnerability ON findings (vulnerability_id);
+CREATE TABLE vulnerability_aliases (
+    alias TEXT NOT NULL,
+    vulnerability_id TEXT NOT NULL,
+    PRIMARY KEY (alias, vulnerability_id)
+);
 CREATE TABLE finding_parts (
     finding_id BIGINT NOT NULL REFERENCES findings(id),
     advisory_id BIGINT NOT NULL REFERENCES advisories(id),

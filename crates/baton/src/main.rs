@@ -1,6 +1,7 @@
 //! `baton`: the command line. Parses arguments, opens the store, calls the model's reports and
 //! renders their rows; no business rules live here.
 
+mod bench_fleet;
 mod bench_sbom;
 mod demo;
 mod findings_cmd;
@@ -270,6 +271,28 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// Stored matching at fleet scale: full re-match, one new advisory to its affected assets,
+    /// one new SBOM to its findings, peak memory; SQLite, and PostgreSQL with --postgres
+    Fleet {
+        #[arg(long, default_value_t = 300_000)]
+        advisories: usize,
+        #[arg(long, default_value_t = 2_000)]
+        releases: usize,
+        /// Components per release
+        #[arg(long, default_value_t = 500)]
+        components: usize,
+        /// Distinct components the releases draw from
+        #[arg(long, default_value_t = 100_000)]
+        distinct: usize,
+        #[arg(long, default_value_t = 100_000)]
+        assets: usize,
+        /// Folder for the SQLite database [default: a new temporary folder]
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// An empty PostgreSQL database to run the same figures on
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// The matching engine on generated advisories (OSV and NVD shapes) and SBOMs, and
     /// `baton vers check` as a whole process beside univers
     Match {
@@ -1107,6 +1130,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 &python,
                 dir.as_deref(),
             )?;
+        }
+        Command::Bench {
+            what:
+                Some(BenchWhat::Fleet {
+                    advisories,
+                    releases,
+                    components,
+                    distinct,
+                    assets,
+                    dir,
+                    postgres,
+                }),
+            ..
+        } => {
+            let args = bench_fleet::BenchFleetArgs {
+                advisories,
+                releases,
+                components,
+                distinct,
+                assets,
+                dir,
+                postgres,
+                on: ctx.on,
+            };
+            bench_fleet::run(&args, out)?;
         }
     }
     Ok(())
