@@ -69,8 +69,9 @@ fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<Str
     let mut models = String::from(
         "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced\n",
     );
-    let mut rels =
-        String::from("manufacturer,model,version,released,eol_date,eol_announced,eos_date,eos_announced\n");
+    let mut rels = String::from(
+        "manufacturer,model,version,released,eol_date,eol_announced,eos_date,eos_announced\n",
+    );
     let mut specs = Vec::with_capacity(releases);
     let model_count = releases.div_ceil(10).max(1);
     for m in 0..model_count {
@@ -100,7 +101,11 @@ fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<Str
         let spec = &specs[rng.below(specs.len())];
         let (mfr, rest) = spec.split_once('/').unwrap_or_default();
         let (model, version) = rest.rsplit_once('@').unwrap_or_default();
-        let status = if a % 50 == 0 { "decommissioned" } else { "in-use" };
+        let status = if a % 50 == 0 {
+            "decommissioned"
+        } else {
+            "in-use"
+        };
         asset_csv.push_str(&format!(
             "A{a:06},Hospital {},{mfr},{model},{version},,,,,,{status}\n",
             a % 3
@@ -235,10 +240,20 @@ fn run_backend(
     let (models, releases, assets, specs) = inventory(args.releases, args.assets);
     let t = Instant::now();
     store.import(ImportKind::Models, "models.csv", models.as_bytes(), args.on)?;
-    store.import(ImportKind::Releases, "releases.csv", releases.as_bytes(), args.on)?;
+    store.import(
+        ImportKind::Releases,
+        "releases.csv",
+        releases.as_bytes(),
+        args.on,
+    )?;
     store.import(ImportKind::Assets, "assets.csv", assets.as_bytes(), args.on)?;
     let inventory = t.elapsed();
-    writeln!(out, "{backend}: inventory ({} assets) in {}", args.assets, secs(inventory))?;
+    writeln!(
+        out,
+        "{backend}: inventory ({} assets) in {}",
+        args.assets,
+        secs(inventory)
+    )?;
 
     let t = Instant::now();
     for (i, spec) in specs.iter().enumerate() {
