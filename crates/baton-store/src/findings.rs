@@ -182,6 +182,7 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
         }
     }
     let counts = asset_counts(db)?;
+    let asset_statuses = asset_decisions(db)?;
     for r in rows {
         let id = r[0].int().unwrap_or(0);
         let vuln = r[1].text().unwrap_or_default().to_string();
@@ -209,6 +210,14 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
         names.insert(vuln.clone());
         names.extend(aliases.iter().cloned());
         let release = r[18].int().unwrap_or(0);
+        let assets = match asset {
+            Some(_) => i64::from(open_status(&status)),
+            None => affected_count(
+                counts.get(&release).copied().unwrap_or(0),
+                &status,
+                asset_statuses.get(&id),
+            ),
+        };
         out.push(FindingRow {
             finding_id: id,
             vulnerability_id: vuln,
@@ -232,11 +241,7 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
             }),
             first_seen: r[16].text().unwrap_or_default().to_string(),
             last_seen: r[17].text().unwrap_or_default().to_string(),
-            assets: if asset.is_some() {
-                1
-            } else {
-                counts.get(&release).copied().unwrap_or(0)
-            },
+            assets,
             evidence: r[19]
                 .text()
                 .and_then(|t| serde_json::from_str(t).ok())
@@ -263,6 +268,39 @@ fn sort_findings(rows: &mut [FindingRow]) {
             .then_with(|| a.vulnerability_id.cmp(&b.vulnerability_id))
             .then_with(|| a.finding_id.cmp(&b.finding_id))
     });
+}
+
+fn open_status(status: &str) -> bool {
+    matches!(status, "affected" | "under_investigation")
+}
+
+/// Assets a finding affects: those in use on its release, less the ones a hospital decided are
+/// not affected (or fixed), plus the ones decided affected against the release's status.
+fn affected_count(in_use: i64, status: &str, overrides: Option<&HashMap<i64, String>>) -> i64 {
+    let Some(o) = overrides else {
+        return if open_status(status) { in_use } else { 0 };
+    };
+    let open_overrides = o.values().filter(|s| open_status(s)).count() as i64;
+    let closed_overrides = o.len() as i64 - open_overrides;
+    if open_status(status) {
+        (in_use - closed_overrides).max(0)
+    } else {
+        open_overrides
+    }
+}
+
+/// The latest per-asset decision of each finding, for assets in use.
+fn asset_decisions(db: &mut Db) -> Result<HashMap<i64, HashMap<i64, String>>, StoreError> {
+    let mut out: HashMap<i64, HashMap<i64, String>> = HashMap::new();
+    for r in db.query(
+        "SELECT d.finding_id, d.asset_ref, d.status FROM finding_decisions d JOIN assets a ON a.id = d.asset_ref WHERE a.status <> 'decommissioned' ORDER BY d.id",
+        &[],
+    )? {
+        out.entry(r[0].int().unwrap_or(0))
+            .or_default()
+            .insert(r[1].int().unwrap_or(0), r[2].text().unwrap_or_default().to_string());
+    }
+    Ok(out)
 }
 
 /// Assets in use (not decommissioned) per release.

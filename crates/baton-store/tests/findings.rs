@@ -399,6 +399,16 @@ fn vex_applies_by_author_and_analysts_decide() {
         let affected = store.affected("CVE-2020-1938", day(ON)).unwrap();
         assert_eq!(affected.len(), 1);
         assert_eq!(affected[0].asset_id, "cc-1");
+        let count = |store: &mut Store| {
+            store
+                .findings(&release("Philips/Vue PACS@12.2.1.0"))
+                .unwrap()
+                .into_iter()
+                .find(|f| f.vulnerability_id == "CVE-2020-1938")
+                .map(|f| f.assets)
+        };
+        // Three assets in use; the hospital's VEX closes two of them.
+        assert_eq!(count(&mut store), Some(1));
 
         // The manufacturer's VEX speaks for its release: not affected everywhere, and an
         // "affected" statement nobody else made becomes a finding.
@@ -435,6 +445,7 @@ fn vex_applies_by_author_and_analysts_decide() {
             .unwrap();
         assert_eq!(new.status, "affected");
         assert!(store.affected("CVE-2020-1938", day(ON)).unwrap().is_empty());
+        assert_eq!(count(&mut store), Some(0));
 
         // An analyst reopens it; the decision wins over the documents and is kept.
         let d = store
@@ -457,6 +468,7 @@ fn vex_applies_by_author_and_analysts_decide() {
             .as_deref(),
             Some("under_investigation")
         );
+        assert_eq!(count(&mut store), Some(1));
         // gh-1's own decision still stands for gh-1.
         assert_eq!(
             status_of(&mut store, &asset("General Hospital/gh-1"), "CVE-2020-1938").as_deref(),
