@@ -317,7 +317,7 @@ impl<'a> Index<'a> {
                                 index.by_cpe.entry(k).or_default().push((a, v, r));
                             }
                         }
-                        // CVE 5 affected entries are not matched yet.
+                        // CVE 5 entries are matched through their products (below).
                         AffectedRange::Cve5(_) => {}
                     }
                 }
@@ -347,6 +347,38 @@ impl<'a> Index<'a> {
                 self.products_by_cpe.entry(k).or_default().push((a, p));
             }
         }
+    }
+}
+
+fn product_of(advisory: &Advisory, p: usize) -> &Product {
+    &advisory.products[p]
+}
+
+/// A product's versions: a CVE 5 record's `affected[]` entry when the product comes from one,
+/// else the CSAF `product_version` / `product_version_range`.
+fn product_version_check(
+    advisory: &Advisory,
+    product: &Product,
+    eff: &Product,
+    version: Option<&str>,
+    options: &ScanOptions,
+) -> VersionCheck {
+    let cve5 = advisory
+        .vulnerabilities
+        .iter()
+        .flat_map(|v| &v.affected)
+        .find_map(|r| match r {
+            AffectedRange::Cve5(e) if e.product == product.id || e.product == eff.id => Some(e),
+            _ => None,
+        });
+    match cve5 {
+        Some(entry) => versions::cve5_check(version, entry),
+        None => versions::csaf_check(
+            version,
+            eff.version.as_deref(),
+            eff.version_range.as_deref(),
+            options.csaf_scheme,
+        ),
     }
 }
 
@@ -602,11 +634,12 @@ fn match_purl(
             .filter_map(|u| u.version)
             .collect();
         let check = if pinned.is_empty() {
-            versions::csaf_check(
+            product_version_check(
+                advisory,
+                product_of(advisory, p),
+                eff,
                 version.as_deref(),
-                eff.version.as_deref(),
-                eff.version_range.as_deref(),
-                options.csaf_scheme,
+                options,
             )
         } else {
             match version.as_deref() {
@@ -667,11 +700,12 @@ fn match_products(
                 if !relation.is_match() || !seen.insert((a, p)) {
                     continue;
                 }
-                let check = versions::csaf_check(
+                let check = product_version_check(
+                    advisory,
+                    product_of(advisory, p),
+                    eff,
                     version.as_deref(),
-                    eff.version.as_deref(),
-                    eff.version_range.as_deref(),
-                    options.csaf_scheme,
+                    options,
                 );
                 let matched = format!("{pc} is {} {cpe}", relation.as_str());
                 product_hits(
@@ -723,11 +757,12 @@ fn match_products(
             continue;
         };
         let confidence = vconf.min(nconf);
-        let check = versions::csaf_check(
+        let check = product_version_check(
+            advisory,
+            product_of(advisory, p),
+            eff,
             version.as_deref(),
-            eff.version.as_deref(),
-            eff.version_range.as_deref(),
-            options.csaf_scheme,
+            options,
         );
         let matched = format!(
             "vendor {named_by:?} ↔ {pvendor:?} ({}), product {:?} ↔ {pname:?} ({})",

@@ -170,3 +170,104 @@ pub fn same_version(kind: &str, version: &str, other: &str) -> bool {
         None => false,
     }
 }
+
+/// The scheme a CVE 5 `versionType` names; device and "custom" versions are read with the
+/// firmware rules.
+fn cve5_scheme(version_type: Option<&str>) -> Option<Scheme> {
+    Some(match version_type.map(str::to_ascii_lowercase).as_deref() {
+        Some("semver") => Scheme::Semver,
+        Some("npm") => Scheme::Npm,
+        Some("python" | "pypi" | "pep440") => Scheme::Pypi,
+        Some("maven") => Scheme::Maven,
+        Some("rpm") => Scheme::Rpm,
+        Some("deb" | "debian" | "dpkg") => Scheme::Deb,
+        Some("go" | "golang") => Scheme::Golang,
+        Some("nuget") => Scheme::Nuget,
+        Some("git") => return None,
+        _ => Scheme::Firmware,
+    })
+}
+
+/// Checks a version against one CVE 5 `affected[]` entry: each `versions[]` item is one version,
+/// or a range from `version` (`0` or `*`: from the start) to `lessThan` (excluded) or
+/// `lessThanOrEqual` (included), read with its `versionType`. A matching item decides (an
+/// affected one first); otherwise `defaultStatus` does. An entry without `defaultStatus` that
+/// lists versions is taken to list every affected one (how records are written); one that lists
+/// none leaves the question open.
+pub fn cve5_check(version: Option<&str>, entry: &baton_advisories::Cve5Affected) -> VersionCheck {
+    let Some(version) = version.map(str::trim).filter(|v| !v.is_empty()) else {
+        return VersionCheck::Undecided("the component has no version".to_string());
+    };
+    let mut matched: Option<(&str, String)> = None;
+    let mut undecided: Option<String> = None;
+    for item in &entry.versions {
+        let Some(scheme) = cve5_scheme(item.version_type.as_deref()) else {
+            undecided.get_or_insert_with(|| format!("git revision range {:?}", item.version));
+            continue;
+        };
+        let cmp = |a: &str, b: &str| bv::compare(scheme, a, b);
+        let start = item.version.trim();
+        let open_start = start.is_empty() || start == "0" || start == "*";
+        let hit = match (&item.less_than, &item.less_than_or_equal) {
+            (None, None) => cmp(version, start).map(|o| o == Ordering::Equal),
+            (lt, le) => {
+                let above = if open_start {
+                    Ok(true)
+                } else {
+                    cmp(version, start).map(|o| o != Ordering::Less)
+                };
+                let below = match (lt.as_deref().map(str::trim), le.as_deref().map(str::trim)) {
+                    (Some("*"), _) | (_, Some("*")) => Ok(true),
+                    (Some(l), _) => cmp(version, l).map(|o| o == Ordering::Less),
+                    (None, Some(l)) => cmp(version, l).map(|o| o != Ordering::Greater),
+                    (None, None) => Ok(true),
+                };
+                above.and_then(|a| below.map(|b| a && b))
+            }
+        };
+        let describe = || {
+            let mut d = format!("{} {}", item.status, item.version);
+            if let Some(l) = &item.less_than {
+                d.push_str(&format!(" < {l}"));
+            }
+            if let Some(l) = &item.less_than_or_equal {
+                d.push_str(&format!(" <= {l}"));
+            }
+            d
+        };
+        match hit {
+            Ok(true) => {
+                let better = matched.as_ref().is_none_or(|(s, _)| *s != "affected");
+                if better {
+                    matched = Some((item.status.as_str(), describe()));
+                }
+            }
+            Ok(false) => {}
+            Err(e) => {
+                undecided.get_or_insert_with(|| {
+                    format!("cannot compare {version} with {}: {e}", describe())
+                });
+            }
+        }
+    }
+    match matched {
+        Some(("affected", how)) => return VersionCheck::In(format!("{version} is in {how}")),
+        Some(("unaffected", _)) => return VersionCheck::Out,
+        Some((_, how)) => {
+            return VersionCheck::Undecided(format!("{version} is in {how}"));
+        }
+        None => {}
+    }
+    if let Some(why) = undecided {
+        return VersionCheck::Undecided(why);
+    }
+    match entry.default_status.as_deref() {
+        Some("affected") => VersionCheck::In(format!("{version}: default status affected")),
+        Some("unaffected") => VersionCheck::Out,
+        Some(_) => VersionCheck::Undecided(format!("{version}: default status unknown")),
+        None if entry.versions.is_empty() => {
+            VersionCheck::Undecided("the record lists no versions".to_string())
+        }
+        None => VersionCheck::Out,
+    }
+}

@@ -406,3 +406,41 @@ fn run_scan_json_and_cyclonedx() {
         assert!(x["ratings"][0]["score"].is_number());
     }
 }
+
+#[test]
+fn cve5_records_match_device_products_with_their_version_ranges() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../baton-advisories/tests/data/cve5");
+    let advs = advisories(&[
+        dir.join("CVE-2023-30559.json"),
+        dir.join("CVE-2024-6795.json"),
+    ]);
+    let report = scan(
+        &sbom(&local("devices.cdx.json")),
+        &advs,
+        &ScanOptions::default(),
+    );
+    // BD PCU 12.1.3 is within "0 <= 12.1.3" (custom versions, read as firmware).
+    let pcu = of(&report.findings, "bd-pcu");
+    assert_eq!(pcu.len(), 1, "{pcu:#?}");
+    assert_eq!(pcu[0].vulnerability_id, "CVE-2023-30559");
+    assert_eq!(pcu[0].status, FindingStatus::Affected);
+    assert!(
+        pcu[0].evidence[0].version.contains("12.1.3"),
+        "{:?}",
+        pcu[0].evidence
+    );
+    // Connex Health Portal versions are dates ("< 8/30/2024"); "1.0" cannot be compared.
+    let connex = of(&report.findings, "baxter-connex");
+    assert_eq!(connex.len(), 1, "{connex:#?}");
+    assert_eq!(connex[0].status, FindingStatus::UnderInvestigation);
+
+    // A later version is out of the range: no finding.
+    let mut s = sbom(&local("devices.cdx.json"));
+    for c in &mut s.components {
+        if c.reference == "bd-pcu" {
+            c.version = Some("12.1.4".into());
+        }
+    }
+    let report = scan(&s, &advs, &ScanOptions::default());
+    assert!(of(&report.findings, "bd-pcu").is_empty());
+}

@@ -386,7 +386,6 @@ pub(crate) fn import_sbom(
     };
     let matching = if current {
         crate::matching::set_release_components(db, release, &parsed.sbom.components)?;
-        crate::matching::ensure_devices(db)?;
         Some(crate::matching::rematch(
             db,
             Some(&[release]),
