@@ -390,13 +390,25 @@ pub(crate) fn refresh_keys(db: &mut Db, ids: &[i64]) -> Result<(), StoreError> {
             &[],
         )?;
         let mut values = Vec::new();
+        let mut platform = Vec::new();
         for r in &rows {
             let id = r[6].int().unwrap_or(0);
             let (c, _) = effective(id, "", &base_row(r), &idents);
             for k in component_keys(&c) {
                 values.push(vec![Value::Text(k), Value::Int(id)]);
             }
+            if !c.cpes.is_empty() {
+                platform.push(id);
+            }
         }
+        // Components named by CPE make up the platform NVD configurations are evaluated on.
+        db.exec(
+            &format!(
+                "UPDATE components SET platform = CASE WHEN id IN ({}) THEN 1 ELSE 0 END WHERE id IN ({list})",
+                if platform.is_empty() { "-1".to_string() } else { ids_sql(&platform) }
+            ),
+            &[],
+        )?;
         db.insert_many(
             "INSERT INTO component_keys (match_key, component_id)",
             2,
@@ -503,10 +515,28 @@ fn load_inputs(
     let reach = match advisories {
         None => String::new(),
         Some([]) => " AND 1 = 0".to_string(),
-        Some(ads) => format!(
-            " AND EXISTS (SELECT 1 FROM component_keys ck WHERE ck.component_id = rc.component_id AND (ck.match_key LIKE 'cpe:%' OR ck.match_key IN (SELECT ak.match_key FROM advisory_keys ak WHERE ak.advisory_id IN ({}))))",
-            ids_sql(&ads[..ads.len().min(CHUNK)])
-        ),
+        Some(ads) => {
+            let mut reached = BTreeSet::new();
+            for chunk in ads.chunks(CHUNK) {
+                for r in db.query(
+                    &format!(
+                        "SELECT DISTINCT ck.component_id FROM advisory_keys ak JOIN component_keys ck ON ck.match_key = ak.match_key WHERE ak.advisory_id IN ({})",
+                        ids_sql(chunk)
+                    ),
+                    &[],
+                )? {
+                    reached.extend(r[0].int());
+                }
+            }
+            let reached: Vec<i64> = reached.into_iter().collect();
+            if reached.is_empty() {
+                " AND c.platform = 1".to_string()
+            } else if reached.len() <= 5_000 {
+                format!(" AND (c.platform = 1 OR c.id IN ({}))", ids_sql(&reached))
+            } else {
+                String::new()
+            }
+        }
     };
     let mut rows = Vec::new();
     match releases {

@@ -224,7 +224,8 @@ CREATE TABLE components (
     version TEXT,
     supplier TEXT,
     purl TEXT,
-    cpes TEXT
+    cpes TEXT,
+    platform BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE component_identities (
     id {ID},
