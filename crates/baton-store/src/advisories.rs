@@ -281,7 +281,15 @@ pub(crate) fn import(
         .filter_map(|(i, _)| row_of.get(i).copied())
         .collect();
     matched.retain(|id| !hdo_rows.contains(id));
-    let releases = matching::releases_reached(db, &matched, &retired)?;
+    // A bulk import reaches nearly every release: look at all of them rather than ask.
+    let releases = if matched.len() + retired.len() > 5_000 {
+        db.query("SELECT id FROM releases ORDER BY id", &[])?
+            .iter()
+            .filter_map(|r| r[0].int())
+            .collect()
+    } else {
+        matching::releases_reached(db, &matched, &retired)?
+    };
     out.matching = matching::rematch(
         db,
         Some(&releases),

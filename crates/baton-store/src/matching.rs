@@ -47,7 +47,8 @@ pub(crate) enum Scope {
 pub struct MatchSummary {
     pub releases: usize,
     pub advisories: usize,
-    /// Findings present after the run among the releases looked at.
+    /// Findings merged and written by the run (every present one of the releases on a full
+    /// match; only those the advisories in scope speak of on an incremental one).
     pub findings: usize,
     /// Findings that appeared, and that disappeared (kept, marked absent).
     pub new_findings: usize,
@@ -967,14 +968,13 @@ pub(crate) fn rematch(
         .collect();
     let new_parts = scan_releases(&inputs, &shared, &shared_rows, &vex);
 
-    // Parts of other advisories stay; load them to merge with the new ones.
-    let mut kept: Vec<StoredPart> = Vec::new();
+    // What the findings of these releases are now.
     let mut existing: HashMap<FindingKey, (i64, bool)> = HashMap::new();
     for chunk in release_ids.chunks(CHUNK) {
-        let list = ids_sql(chunk);
         for r in db.query(
             &format!(
-                "SELECT id, release_id, component_id, vulnerability_id, present FROM findings WHERE release_id IN ({list})"
+                "SELECT id, release_id, component_id, vulnerability_id, present FROM findings WHERE release_id IN ({})",
+                ids_sql(chunk)
             ),
             &[],
         )? {
@@ -987,10 +987,50 @@ pub(crate) fn rematch(
                 (r[0].int().unwrap_or(0), r[4].int() == Some(1)),
             );
         }
-        if let Some(replaced) = &replaced {
+    }
+    // With some advisories in scope, only the findings they speak of (now or before) change:
+    // those are merged again with the parts other advisories keep.
+    let touched: Option<HashSet<FindingKey>> = match &replaced {
+        None => None,
+        Some(set) => {
+            let by_id: HashMap<i64, &FindingKey> =
+                existing.iter().map(|(k, (id, _))| (*id, k)).collect();
+            let mut keys: HashSet<FindingKey> = new_parts
+                .iter()
+                .map(|p| (p.release, p.component, p.finding.vulnerability_id.clone()))
+                .collect();
+            let ads: Vec<i64> = set.iter().copied().collect();
+            for chunk in release_ids.chunks(CHUNK) {
+                for a in ads.chunks(CHUNK) {
+                    for r in db.query(
+                        &format!(
+                            "SELECT p.finding_id FROM finding_parts p JOIN findings f ON f.id = p.finding_id WHERE f.release_id IN ({}) AND p.advisory_id IN ({})",
+                            ids_sql(chunk),
+                            ids_sql(a)
+                        ),
+                        &[],
+                    )? {
+                        if let Some(k) = r[0].int().and_then(|id| by_id.get(&id)) {
+                            keys.insert((*k).clone());
+                        }
+                    }
+                }
+            }
+            Some(keys)
+        }
+    };
+    // Parts of other advisories stay; load them to merge with the new ones.
+    let mut kept: Vec<StoredPart> = Vec::new();
+    if let (Some(replaced), Some(touched)) = (&replaced, &touched) {
+        let ids: Vec<i64> = touched
+            .iter()
+            .filter_map(|k| existing.get(k).map(|(id, _)| *id))
+            .collect();
+        for chunk in ids.chunks(CHUNK) {
             for r in db.query(
                 &format!(
-                    "SELECT f.release_id, f.component_id, p.advisory_id, p.vex, p.part FROM finding_parts p JOIN findings f ON f.id = p.finding_id WHERE f.release_id IN ({list})"
+                    "SELECT f.release_id, f.component_id, p.advisory_id, p.vex, p.part FROM finding_parts p JOIN findings f ON f.id = p.finding_id WHERE p.finding_id IN ({})",
+                    ids_sql(chunk)
                 ),
                 &[],
             )? {
@@ -1121,7 +1161,9 @@ pub(crate) fn rematch(
     // Findings no advisory speaks of any more stay, marked absent.
     let gone: Vec<i64> = existing
         .iter()
-        .filter(|(k, (_, present))| *present && !groups.contains_key(*k))
+        .filter(|(k, (_, present))| {
+            *present && !groups.contains_key(*k) && touched.as_ref().is_none_or(|t| t.contains(*k))
+        })
         .map(|(_, (id, _))| *id)
         .collect();
     summary.gone_findings = gone.len();

@@ -523,3 +523,57 @@ fn vex_applies_by_author_and_analysts_decide() {
         assert_eq!(store.decisions(tomcat.finding_id).unwrap().len(), 3);
     }
 }
+
+/// What matching decided, without the times it ran.
+fn decided(store: &mut Store) -> Vec<Vec<baton_store::Value>> {
+    store
+        .db()
+        .query(
+            "SELECT id, release_id, component_id, vulnerability_id, aliases, status, matched_status, justification, confidence, source, cvss_score, evidence, present FROM findings ORDER BY id",
+            &[],
+        )
+        .unwrap()
+}
+
+#[test]
+fn incremental_imports_agree_with_a_full_match() {
+    for db in testing::all() {
+        let mut store = Store::open(&db.url).unwrap();
+        setup(&mut store);
+        let parsed = baton_sbom::parse("pump.cdx.json", SBOM.as_bytes()).unwrap();
+        store
+            .import_sbom(
+                "Acme Medical/Pump 9@1.0",
+                "pump.cdx.json",
+                SBOM.as_bytes(),
+                &parsed,
+            )
+            .unwrap();
+        for rel in [
+            "cisa-csaf-icsma/icsma-21-187-01.json",
+            "osv-rustsec/crates/RUSTSEC-2019-0003.json",
+            "nvd-cve-2.0-meddev/CVE-2023-30559.json",
+            "cisa-csaf-icsma/icsma-23-194-01.json",
+        ] {
+            store.import_advisories(&shared_docs(rel), None).unwrap();
+        }
+        store
+            .set_identity(&IdentityInput {
+                component: "protobuf@2.5.0".into(),
+                kind: "purl".into(),
+                value: "pkg:cargo/protobuf@2.5.0".into(),
+                state: "confirmed".into(),
+                by: "alice".into(),
+            })
+            .unwrap();
+        let incremental = decided(&mut store);
+        assert!(
+            incremental.len() >= 18,
+            "{}: {}",
+            db.backend,
+            incremental.len()
+        );
+        store.rematch_all().unwrap();
+        assert_eq!(decided(&mut store), incremental, "{}", db.backend);
+    }
+}

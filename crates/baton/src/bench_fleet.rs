@@ -248,12 +248,14 @@ fn run_backend(
     )?;
     store.import(ImportKind::Assets, "assets.csv", assets.as_bytes(), args.on)?;
     let inventory = t.elapsed();
+    out.flush()?;
     writeln!(
         out,
         "{backend}: inventory ({} assets) in {}",
         args.assets,
         secs(inventory)
     )?;
+    out.flush()?;
 
     let t = Instant::now();
     for (i, spec) in specs.iter().enumerate() {
@@ -287,6 +289,7 @@ fn run_backend(
         secs(advisories_time),
         imported.matching.findings
     )?;
+    out.flush()?;
 
     let t = Instant::now();
     let full = store.rematch_all()?;
