@@ -100,15 +100,29 @@ fn present(value: Option<&String>) -> bool {
     value.is_some_and(|v| !blank(v))
 }
 
-/// `says_unsupported`, remembered per distinct value: documents repeat a handful of values.
-struct Verdicts<'a>(HashMap<&'a str, bool>);
+/// `says_unsupported`, remembered per distinct value: documents repeat a handful of values, so
+/// the first few are compared with before the table (which hashes) is asked.
+struct Verdicts<'a> {
+    recent: Vec<(&'a str, bool)>,
+    all: HashMap<&'a str, bool>,
+}
+
+/// Values [`Verdicts`] compares with before looking them up.
+const RECENT_VALUES: usize = 8;
 
 impl<'a> Verdicts<'a> {
     fn says_unsupported(&mut self, value: &'a str) -> bool {
-        *self
-            .0
+        if let Some((_, verdict)) = self.recent.iter().find(|(seen, _)| *seen == value) {
+            return *verdict;
+        }
+        let verdict = *self
+            .all
             .entry(value)
-            .or_insert_with(|| says_unsupported(value))
+            .or_insert_with(|| says_unsupported(value));
+        if self.recent.len() < RECENT_VALUES {
+            self.recent.push((value, verdict));
+        }
+        verdict
     }
 
     fn unsupported(&mut self, c: &'a Component, on: NaiveDate) -> bool {
@@ -124,25 +138,88 @@ impl<'a> Verdicts<'a> {
     }
 }
 
-/// Checks a parsed SBOM on date `on` (which decides whether an end-of-support date has passed).
-pub fn check(parsed: &Parsed, on: NaiveDate) -> CheckReport {
-    let sbom = &parsed.sbom;
-    let fingerprints = Fingerprints::new();
-    let in_graph: RefSet = sbom
-        .dependencies
+/// SBOMs with at least this many components are checked on two threads.
+const PARALLEL_COMPONENTS: usize = 20_000;
+
+/// What the components lack, in their order.
+struct Findings {
+    missing: NtiaMissing,
+    missing_support_level: Vec<String>,
+    missing_end_of_support: Vec<String>,
+    unsupported: Vec<String>,
+}
+
+impl Findings {
+    fn append(&mut self, mut other: Findings) {
+        let m = &mut self.missing;
+        let o = &mut other.missing;
+        for (mine, theirs) in [
+            (&mut m.supplier, &mut o.supplier),
+            (&mut m.name, &mut o.name),
+            (&mut m.version, &mut o.version),
+            (&mut m.identifiers, &mut o.identifiers),
+            (&mut m.dependencies, &mut o.dependencies),
+            (
+                &mut self.missing_support_level,
+                &mut other.missing_support_level,
+            ),
+            (
+                &mut self.missing_end_of_support,
+                &mut other.missing_end_of_support,
+            ),
+            (&mut self.unsupported, &mut other.unsupported),
+        ] {
+            mine.append(theirs);
+        }
+    }
+}
+
+/// Runs `work` on `components` (given the index of the first), on two threads when there are
+/// many; `join` puts the results together in component order.
+fn split<'c, T: Send>(
+    components: &'c [Component],
+    work: impl Fn(usize, &'c [Component]) -> T + Sync,
+    join: impl FnOnce(T, T) -> T,
+) -> T {
+    let parallel = components.len() >= PARALLEL_COMPONENTS
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if !parallel {
+        return work(0, components);
+    }
+    let half = components.len() / 2;
+    let (first, second) = components.split_at(half);
+    std::thread::scope(|scope| {
+        let later = scope.spawn(|| work(half, second));
+        let earlier = work(0, first);
+        match later.join() {
+            Ok(later) => join(earlier, later),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Whether each component takes part in the dependency graph (see the module notes).
+fn in_graph(components: &[Component], graph: &RefSet, fingerprints: &Fingerprints) -> Vec<bool> {
+    components
         .iter()
-        .flat_map(|d| std::iter::once(d.from.as_str()).chain(d.to.iter().map(String::as_str)))
-        .map(|r| fingerprints.of(r))
-        .collect();
-    let mut verdicts = Verdicts(HashMap::new());
-    let mut missing = NtiaMissing::default();
-    let mut fda = FdaReport {
-        conformant: true,
+        .map(|c| c.parent.is_some() || graph.contains(&fingerprints.of(&c.reference)))
+        .collect()
+}
+
+/// The per-component checks; `in_graph` is aligned with `components`.
+fn findings(components: &[Component], in_graph: &[bool], on: NaiveDate) -> Findings {
+    let mut verdicts = Verdicts {
+        recent: Vec::new(),
+        all: HashMap::new(),
+    };
+    let mut f = Findings {
+        missing: NtiaMissing::default(),
         missing_support_level: Vec::new(),
         missing_end_of_support: Vec::new(),
         unsupported: Vec::new(),
     };
-    for c in &sbom.components {
+    let missing = &mut f.missing;
+    for (c, in_graph) in components.iter().zip(in_graph) {
         let r = || c.reference.clone();
         if !(present(c.supplier.as_ref())
             || present(c.manufacturer.as_ref())
@@ -163,21 +240,65 @@ pub fn check(parsed: &Parsed, on: NaiveDate) -> CheckReport {
         if !identified {
             missing.identifiers.push(r());
         }
-        if !(c.parent.is_some() || in_graph.contains(&fingerprints.of(&c.reference))) {
+        if !in_graph {
             missing.dependencies.push(r());
         }
         if !present(c.support_level.as_ref()) {
-            fda.missing_support_level.push(r());
+            f.missing_support_level.push(r());
         }
         match &c.end_of_support {
-            None => fda.missing_end_of_support.push(r()),
-            Some(SupportDate::Text(t)) if blank(t) => fda.missing_end_of_support.push(r()),
+            None => f.missing_end_of_support.push(r()),
+            Some(SupportDate::Text(t)) if blank(t) => f.missing_end_of_support.push(r()),
             Some(_) => {}
         }
         if verdicts.unsupported(c, on) {
-            fda.unsupported.push(r());
+            f.unsupported.push(r());
         }
     }
+    f
+}
+
+/// Checks a parsed SBOM on date `on` (which decides whether an end-of-support date has passed).
+pub fn check(parsed: &Parsed, on: NaiveDate) -> CheckReport {
+    let sbom = &parsed.sbom;
+    let components = &sbom.components;
+    // The graph's table is dropped before the lists are made, so that they can reuse its room.
+    let in_graph = {
+        let fingerprints = Fingerprints::new();
+        // Sized for one reference per component, what a dependency graph usually names.
+        let mut graph = RefSet::with_capacity_and_hasher(components.len(), Default::default());
+        graph.extend(
+            sbom.dependencies
+                .iter()
+                .flat_map(|d| {
+                    std::iter::once(d.from.as_str()).chain(d.to.iter().map(String::as_str))
+                })
+                .map(|r| fingerprints.of(r)),
+        );
+        split(
+            components,
+            |_, part| in_graph(part, &graph, &fingerprints),
+            |mut a, mut b| {
+                a.append(&mut b);
+                a
+            },
+        )
+    };
+    let found = split(
+        components,
+        |at, part| findings(part, &in_graph[at..at + part.len()], on),
+        |mut a, b| {
+            a.append(b);
+            a
+        },
+    );
+    let mut missing = found.missing;
+    let mut fda = FdaReport {
+        conformant: true,
+        missing_support_level: found.missing_support_level,
+        missing_end_of_support: found.missing_end_of_support,
+        unsupported: found.unsupported,
+    };
     if sbom.authors.iter().all(|a| blank(a)) {
         missing.author.push("document".into());
     }
@@ -238,6 +359,65 @@ mod tests {
             },
             warnings: vec![],
         }
+    }
+
+    #[test]
+    fn a_large_sbom_checked_on_two_threads_reads_as_on_one() {
+        let components: Vec<Component> = (0..PARALLEL_COMPONENTS + 7)
+            .map(|i| {
+                let mut c = complete(&format!("c{i}"));
+                if i % 3 == 0 {
+                    c.supplier = None;
+                }
+                if i % 5 == 0 {
+                    c.version = Some(" ".into());
+                }
+                if i % 7 == 0 {
+                    c.purl = None;
+                }
+                if i % 11 == 0 {
+                    c.support_level = Some(["abandoned", "", "active"][i % 3].into());
+                }
+                if i % 13 == 0 {
+                    c.end_of_support = [None, Some(SupportDate::Text("EOL".into()))][i % 2].clone();
+                }
+                if i % 17 == 0 {
+                    c.end_of_support = Some(SupportDate::Date(day(2020, 1, 1)));
+                }
+                c
+            })
+            .collect();
+        let dependencies = vec![Dependency {
+            from: "c1".into(),
+            to: (0..components.len())
+                .step_by(2)
+                .map(|i| format!("c{i}"))
+                .collect(),
+        }];
+        let parsed = doc(components, dependencies);
+        let on = day(2026, 1, 1);
+        let report = check(&parsed, on);
+        let fingerprints = Fingerprints::new();
+        let graph: RefSet = parsed.sbom.dependencies[0]
+            .to
+            .iter()
+            .chain(std::iter::once(&parsed.sbom.dependencies[0].from))
+            .map(|r| fingerprints.of(r))
+            .collect();
+        let flags = in_graph(&parsed.sbom.components, &graph, &fingerprints);
+        let one = findings(&parsed.sbom.components, &flags, on);
+        assert_eq!(report.ntia.missing.supplier, one.missing.supplier);
+        assert_eq!(report.ntia.missing.version, one.missing.version);
+        assert_eq!(report.ntia.missing.identifiers, one.missing.identifiers);
+        assert_eq!(report.ntia.missing.dependencies, one.missing.dependencies);
+        assert_eq!(report.fda.missing_support_level, one.missing_support_level);
+        assert_eq!(
+            report.fda.missing_end_of_support,
+            one.missing_end_of_support
+        );
+        assert_eq!(report.fda.unsupported, one.unsupported);
+        assert!(report.fda.unsupported.len() > 1000);
+        assert!(report.ntia.missing.dependencies.len() > 1000);
     }
 
     #[test]

@@ -27,15 +27,21 @@
 //!   `dependencies` must name a component or service of the document (or be a BOM-Link).
 //!
 //! Reading is built for size: JSON strings are borrowed from the text, `components` and
-//! `dependencies` are converted as they stream in (the raw lists are never held), large documents
-//! are parsed on one thread while a second converts, and reading runs on a thread with a large
-//! stack so that the nesting limits, not the stack, stop deep documents.
+//! `dependencies` are converted as they stream in (the raw lists are never held), the bulk of a
+//! JSON document is parsed by a hand-written reader ([`fast`]) that falls back to serde for
+//! anything unusual, large documents are parsed on one thread while a second converts (the first
+//! converting too when the second falls behind), and reading runs on a thread with a large stack
+//! so that the nesting limits, not the stack, stop deep documents. Only what the model keeps is
+//! allocated: FDA properties are read while still borrowed, and where a dependency entry stood is
+//! remembered only when it cannot be told from its position.
 
+mod fast;
 mod raw;
 mod xml;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::mem::take;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::de::{
@@ -46,6 +52,7 @@ use crate::model::{
     Component, Dependency, Hash, Parsed, Sbom, SbomError, SbomFormat, SupportDate, Warning,
 };
 use crate::refs::{Fingerprints, RefMap};
+use fast::Wrong;
 use raw::{
     Few, Found, List, Obj, RawBom, RawComponent, RawDependency, RawLicense, RawLicenseChoice,
     RawMetadata, RawProperty, RawService, Str, Tools,
@@ -90,10 +97,17 @@ where
 
 /// Reads a CycloneDX JSON document.
 pub fn parse_json(file: &str, text: &str) -> Result<Parsed, SbomError> {
-    with_stack(file, || parse_json_here(file, text))
+    with_stack(file, || {
+        parse_json_here(file, text, Threads::by_size(text), Reader::Fast)
+    })
 }
 
-fn parse_json_here(file: &str, text: &str) -> Result<Parsed, SbomError> {
+fn parse_json_here(
+    file: &str,
+    text: &str,
+    threads: Threads,
+    reader: Reader,
+) -> Result<Parsed, SbomError> {
     match text.trim_start().as_bytes().first() {
         None => return Err(error(file, "/", "the document is empty")),
         Some(b'{') => {}
@@ -105,7 +119,8 @@ fn parse_json_here(file: &str, text: &str) -> Result<Parsed, SbomError> {
             ));
         }
     }
-    let (raw, mut conv) = read_json(text).map_err(|e| json_error(file, text, &e))?;
+    let (raw, mut conv) =
+        read_json(text, threads, reader).map_err(|e| json_error(file, text, &e))?;
     match &raw.bom_format {
         Str::Text(f) if f == "CycloneDX" => {}
         Str::Absent => {
@@ -122,13 +137,13 @@ fn parse_json_here(file: &str, text: &str) -> Result<Parsed, SbomError> {
                 &format!("expected \"CycloneDX\", found \"{f}\""),
             ));
         }
-        Str::Other(found, _) => {
+        Str::Other(other) => {
             return Err(error(
                 file,
                 "/bomFormat",
                 &format!(
                     "expected the string \"CycloneDX\", found {}",
-                    found.describe()
+                    other.0.describe()
                 ),
             ));
         }
@@ -142,7 +157,8 @@ fn parse_json_here(file: &str, text: &str) -> Result<Parsed, SbomError> {
             );
             String::new()
         }
-        Str::Other(found, ref text) => {
+        Str::Other(ref other) => {
+            let (found, text) = &**other;
             conv.warn(
                 "/specVersion".into(),
                 format!("expected a string, found {}", found.describe()),
@@ -171,34 +187,101 @@ fn parse_xml_here(file: &str, text: &str) -> Result<Parsed, SbomError> {
 /// Documents at least this large are read on two threads (see [`read_json`]).
 const PIPELINE_BYTES: usize = 4 << 20;
 
+/// How a JSON document is read (see [`read_json`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    One,
+    /// Two, the reading one converting a batch itself when the other is behind.
+    Two,
+    /// Two, the reading one converting every other batch (so that tests see both kinds).
+    #[cfg(test)]
+    TwoAlternating,
+}
+
+impl Threads {
+    fn by_size(text: &str) -> Self {
+        if text.len() >= PIPELINE_BYTES
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        {
+            Threads::Two
+        } else {
+            Threads::One
+        }
+    }
+}
+
 /// Entries handed from the reading thread to the converting thread at a time.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
+
+/// Batches that may wait for the converting thread.
+const QUEUED: usize = 4;
 
 /// Reads the document. Entries of `components` and `dependencies` are converted as soon as they
 /// are read, so the raw lists never sit in memory beside the model (for 100,000 components they
 /// would add about 70 MB). Large documents are read on two threads: this one parses while a
-/// second converts what was parsed, in document order, so the result is the same either way,
-/// down to the order of the warnings.
-fn read_json(text: &str) -> Result<(RawBom<'_>, Converter<'_>), serde_json::Error> {
-    let parallel = text.len() >= PIPELINE_BYTES
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !parallel {
+/// second converts and places what was parsed, in document order, so the result is the same
+/// either way, down to the order of the warnings. Converting costs more than parsing, so when
+/// the second thread falls behind, this one converts a batch of components itself and hands
+/// over the result, which the other then only places (see [`Converter::build_item`]).
+///
+/// The hand-written reader ([`fast`]) is tried first; if it leaves the document to serde, the
+/// document is read again from the start with serde, which also reports its errors.
+fn read_json(
+    text: &str,
+    threads: Threads,
+    reader: Reader,
+) -> Result<(RawBom<'_>, Converter<'_>), serde_json::Error> {
+    if reader == Reader::Fast
+        && let Ok(read) = read_json_with(text, threads, read_fast)
+    {
+        return Ok(read);
+    }
+    read_json_with(text, threads, read_serde)
+}
+
+/// Which reader [`read_json`] tries first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// The hand-written one, then serde if that leaves the document to it.
+    Fast,
+    /// Serde only (tests compare the two).
+    #[cfg(test)]
+    Serde,
+}
+
+/// How the document is parsed into the sink.
+type ReadBom<'a, E> = for<'c> fn(&'a str, Sink<'c, 'a>) -> Result<(RawBom<'a>, Wrong), E>;
+
+fn read_json_with<'a, E: Send>(
+    text: &'a str,
+    threads: Threads,
+    read_bom: ReadBom<'a, E>,
+) -> Result<(RawBom<'a>, Converter<'a>), E> {
+    if threads == Threads::One {
         let mut conv = Converter::new(Style::Json);
-        let (raw, wrong) = read_bom(text, Sink::Direct(&mut conv))?;
+        let (raw, wrong) = read_bom(text, Sink::new(Target::Direct(&mut conv)))?;
         conv.wrong_lists(wrong);
         return Ok((raw, conv));
     }
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch<'_>>(8);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch<'_>>(QUEUED);
         let worker = scope.spawn(move || {
             let mut conv = Converter::new(Style::Json);
             let mut path = String::new();
             for batch in receiver {
                 match batch {
-                    Batch::Components(items) => {
-                        for item in items {
-                            conv.top_component(item, &mut path);
+                    Batch::Components { first, mut items } => {
+                        for (k, item) in items.iter_mut().enumerate() {
+                            conv.build_item(item, first + k, &mut path, None, None);
                         }
+                    }
+                    Batch::Built {
+                        built,
+                        warnings,
+                        pending,
+                    } => {
+                        conv.pending.extend(pending);
+                        conv.place_all(built, warnings, &mut path);
                     }
                     Batch::Dependencies(items) => {
                         for item in items {
@@ -209,11 +292,14 @@ fn read_json(text: &str) -> Result<(RawBom<'_>, Converter<'_>), serde_json::Erro
             }
             conv
         });
-        let sink = Sink::Channel {
+        let sink = Sink::new(Target::Channel {
             sender,
-            components: Vec::new(),
-            dependencies: Vec::new(),
-        };
+            components: Vec::with_capacity(BATCH),
+            dependencies: Vec::with_capacity(BATCH),
+            helper: Box::new(Converter::new(Style::Json)),
+            threads,
+            helped: false,
+        });
         let read = read_bom(text, sink);
         // `read_bom` dropped the sender, so the worker finishes what is queued and stops.
         let mut conv = match worker.join() {
@@ -226,7 +312,14 @@ fn read_json(text: &str) -> Result<(RawBom<'_>, Converter<'_>), serde_json::Erro
     })
 }
 
-fn read_bom<'a>(
+fn read_fast<'a>(
+    text: &'a str,
+    mut sink: Sink<'_, 'a>,
+) -> Result<(RawBom<'a>, Wrong), fast::Unsupported> {
+    fast::read(text, &mut sink)
+}
+
+fn read_serde<'a>(
     text: &'a str,
     sink: Sink<'_, 'a>,
 ) -> Result<(RawBom<'a>, Wrong), serde_json::Error> {
@@ -236,33 +329,66 @@ fn read_bom<'a>(
     Ok(read)
 }
 
-/// What `components` and `dependencies` were when they were not arrays.
-#[derive(Debug, Default)]
-struct Wrong {
-    components: Option<Found>,
-    dependencies: Option<Found>,
-}
-
 enum Batch<'a> {
-    Components(Vec<Obj<RawComponent<'a>>>),
+    /// Top-level components from entry `first` on, as read.
+    Components {
+        first: usize,
+        items: Vec<Obj<RawComponent<'a>>>,
+    },
+    /// Top-level components converted by the reading thread, with the warnings and the
+    /// version-dependent checks of their conversion, to be placed.
+    Built {
+        built: Vec<Built>,
+        warnings: Vec<Warning>,
+        pending: Vec<Pending>,
+    },
     Dependencies(Vec<Obj<RawDependency<'a>>>),
 }
 
-/// Where streamed entries go: straight to the converter, or in batches to its thread.
-enum Sink<'c, 'a> {
+/// Where streamed entries go.
+struct Sink<'c, 'a> {
+    target: Target<'c, 'a>,
+    /// Index of the next top-level component.
+    next_component: usize,
+    /// The document root, as a location to build on.
+    path: String,
+}
+
+/// Straight to the converter, or in batches to its thread.
+enum Target<'c, 'a> {
     Direct(&'c mut Converter<'a>),
     Channel {
         sender: std::sync::mpsc::SyncSender<Batch<'a>>,
         components: Vec<Obj<RawComponent<'a>>>,
         dependencies: Vec<Obj<RawDependency<'a>>>,
+        /// Converts batches on this thread when the converting thread is behind.
+        helper: Box<Converter<'a>>,
+        threads: Threads,
+        /// Whether the helper converted the last batch of components.
+        helped: bool,
     },
 }
 
-impl<'a> Sink<'_, 'a> {
-    fn component(&mut self, item: Obj<RawComponent<'a>>, path: &mut String) {
-        match self {
-            Sink::Direct(conv) => conv.top_component(item, path),
-            Sink::Channel { components, .. } => {
+impl<'c, 'a> Sink<'c, 'a> {
+    fn new(target: Target<'c, 'a>) -> Self {
+        Sink {
+            target,
+            next_component: 0,
+            path: String::new(),
+        }
+    }
+}
+
+impl<'a> fast::Entries<'a> for Sink<'_, 'a> {
+    fn component(&mut self, item: Obj<RawComponent<'a>>) {
+        let index = self.next_component;
+        self.next_component += 1;
+        match &mut self.target {
+            Target::Direct(conv) => {
+                let mut item = item;
+                conv.build_item(&mut item, index, &mut self.path, None, None);
+            }
+            Target::Channel { components, .. } => {
                 components.push(item);
                 if components.len() == BATCH {
                     self.flush();
@@ -272,9 +398,9 @@ impl<'a> Sink<'_, 'a> {
     }
 
     fn dependency(&mut self, item: Obj<RawDependency<'a>>) {
-        match self {
-            Sink::Direct(conv) => conv.next_dependency(item),
-            Sink::Channel { dependencies, .. } => {
+        match &mut self.target {
+            Target::Direct(conv) => conv.next_dependency(item),
+            Target::Channel { dependencies, .. } => {
                 dependencies.push(item);
                 if dependencies.len() == BATCH {
                     self.flush();
@@ -283,21 +409,44 @@ impl<'a> Sink<'_, 'a> {
         }
     }
 
-    /// Sends what is batched; called before switching lists, so document order is kept.
     fn flush(&mut self) {
-        if let Sink::Channel {
+        let next_component = self.next_component;
+        let Target::Channel {
             sender,
             components,
             dependencies,
-        } = self
-        {
-            // The worker runs until the sender is dropped, so sending cannot fail.
-            if !components.is_empty() {
-                let _ = sender.send(Batch::Components(std::mem::take(components)));
+            helper,
+            threads,
+            helped,
+        } = &mut self.target
+        else {
+            return;
+        };
+        // The worker runs until the sender is dropped, so sending fails only if it panicked,
+        // which `read_json` then reports.
+        if !components.is_empty() {
+            let items = std::mem::replace(components, Vec::with_capacity(BATCH));
+            let first = next_component - items.len();
+            let batch = Batch::Components { first, items };
+            let sent = match threads {
+                Threads::One | Threads::Two => sender.try_send(batch),
+                #[cfg(test)]
+                Threads::TwoAlternating if *helped => sender.try_send(batch),
+                #[cfg(test)]
+                Threads::TwoAlternating => Err(std::sync::mpsc::TrySendError::Full(batch)),
+            };
+            *helped = false;
+            match sent {
+                Ok(()) | Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {}
+                Err(std::sync::mpsc::TrySendError::Full(batch)) => {
+                    *helped = true;
+                    let _ = sender.send(helper.build_batch(batch));
+                }
             }
-            if !dependencies.is_empty() {
-                let _ = sender.send(Batch::Dependencies(std::mem::take(dependencies)));
-            }
+        }
+        if !dependencies.is_empty() {
+            let items = std::mem::replace(dependencies, Vec::with_capacity(BATCH));
+            let _ = sender.send(Batch::Dependencies(items));
         }
     }
 }
@@ -339,12 +488,12 @@ impl<'de: 'a, 'a> Visitor<'de> for BomSeed<'_, 'a> {
                 "components" => {
                     let seed = StreamSeed::<Obj<RawComponent<'a>>>::new(&mut self.sink);
                     wrong.components = map.next_value_seed(seed)?;
-                    self.sink.flush();
+                    fast::Entries::flush(&mut self.sink);
                 }
                 "dependencies" => {
                     let seed = StreamSeed::<Obj<RawDependency<'a>>>::new(&mut self.sink);
                     wrong.dependencies = map.next_value_seed(seed)?;
-                    self.sink.flush();
+                    fast::Entries::flush(&mut self.sink);
                 }
                 "services" => bom.services = map.next_value()?,
                 _ => {
@@ -358,18 +507,18 @@ impl<'de: 'a, 'a> Visitor<'de> for BomSeed<'_, 'a> {
 
 /// An entry type read as a stream.
 trait Streamed<'a> {
-    fn send(self, sink: &mut Sink<'_, 'a>, path: &mut String);
+    fn send(self, sink: &mut Sink<'_, 'a>);
 }
 
 impl<'a> Streamed<'a> for Obj<RawComponent<'a>> {
-    fn send(self, sink: &mut Sink<'_, 'a>, path: &mut String) {
-        sink.component(self, path);
+    fn send(self, sink: &mut Sink<'_, 'a>) {
+        fast::Entries::component(sink, self);
     }
 }
 
 impl<'a> Streamed<'a> for Obj<RawDependency<'a>> {
-    fn send(self, sink: &mut Sink<'_, 'a>, _: &mut String) {
-        sink.dependency(self);
+    fn send(self, sink: &mut Sink<'_, 'a>) {
+        fast::Entries::dependency(sink, self);
     }
 }
 
@@ -406,9 +555,8 @@ impl<'de: 'a, 'a, T: Deserialize<'de> + Streamed<'a>> Visitor<'de> for StreamSee
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Found>, A::Error> {
-        let mut path = String::new();
         while let Some(item) = seq.next_element::<T>()? {
-            item.send(self.sink, &mut path);
+            item.send(self.sink);
         }
         Ok(None)
     }
@@ -519,6 +667,21 @@ fn iso_date(v: &str) -> Option<NaiveDate> {
     }
     let num = |r: std::ops::Range<usize>| v[r].parse::<u32>().ok();
     NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// Whether `bytes` are all hex digits, and whether any is an upper-case letter; one pass
+/// without branches, which the compiler vectorizes.
+fn hex_shape(bytes: &[u8]) -> (bool, bool) {
+    let mut other = false;
+    let mut upper = false;
+    for &b in bytes {
+        let digit = b.wrapping_sub(b'0') < 10;
+        let lower_hex = b.wrapping_sub(b'a') < 6;
+        let upper_hex = b.wrapping_sub(b'A') < 6;
+        other |= !(digit | lower_hex | upper_hex);
+        upper |= b.wrapping_sub(b'A') < 26;
+    }
+    (!other, upper)
 }
 
 /// Hash algorithm names as Baton compares them: upper case, dashes (`sha256` → `SHA-256`,
@@ -669,6 +832,10 @@ impl Style {
 
 /// Appends `n` in decimal; `write!` cost more than the rest of a component's conversion.
 fn push_number(path: &mut String, mut n: usize) {
+    if n < 10 {
+        path.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut start = digits.len();
     loop {
@@ -698,7 +865,9 @@ enum Pending {
 /// Who holds a reference, for duplicate messages.
 #[derive(Debug, Clone)]
 enum Owner {
-    Component(usize),
+    /// Its index in the component list (the table keeps 32 bits; no document comes near 2³²
+    /// components).
+    Component(u32),
     Subject,
     Service,
 }
@@ -712,14 +881,15 @@ struct Converter<'a> {
     refs: RefMap<Owner>,
     /// Checks that depend on the spec version, which JSON may give after the components.
     pending: Vec<Pending>,
-    /// How many top-level components were streamed in so far.
-    top_index: usize,
-    /// Dependencies read so far, and where each stood.
+    /// Dependencies read so far, and where each stood when that is not simply entry `i` of the
+    /// JSON list with every target kept (kept sparse: on a clean document it stays empty).
     dependencies: Vec<Dependency>,
-    dependency_origins: Vec<DepOrigin>,
+    dependency_origins: Vec<(usize, DepOrigin)>,
     dependency_index: usize,
     /// License ids already looked up in the SPDX list (documents repeat a few ids many times).
     licenses_seen: std::collections::HashMap<String, bool>,
+    /// The first few of them, looked at first.
+    licenses_recent: Vec<(String, bool)>,
     components: Vec<Component>,
     /// Values borrowed from the document live as long as its text.
     text: std::marker::PhantomData<&'a str>,
@@ -743,6 +913,9 @@ const TYPES_1_5: &[&str] = &[
 ];
 const TYPES_1_6: &[&str] = &["cryptographic-asset"];
 const SCOPES: &[&str] = &["required", "optional", "excluded"];
+
+/// License ids [`Converter::known_license`] compares with before looking them up.
+const RECENT_LICENSES: usize = 8;
 const PATCH_TYPES: &[&str] = &["unofficial", "monkey", "backport", "cherry-pick"];
 const ISSUE_TYPES: &[&str] = &["defect", "enhancement", "security"];
 const DATA_FLOWS: &[&str] = &["inbound", "outbound", "bi-directional", "unknown"];
@@ -772,8 +945,8 @@ impl<'a> Converter<'a> {
             warnings: Vec::new(),
             fingerprints: Fingerprints::new(),
             pending: Vec::new(),
-            top_index: 0,
             licenses_seen: std::collections::HashMap::new(),
+            licenses_recent: Vec::new(),
             dependencies: Vec::new(),
             dependency_origins: Vec::new(),
             dependency_index: 0,
@@ -816,11 +989,21 @@ impl<'a> Converter<'a> {
     }
 
     fn known_license(&mut self, id: &str) -> bool {
-        if let Some(known) = self.licenses_seen.get(id) {
+        // Documents use a handful of ids: comparing with those is cheaper than hashing.
+        if let Some((_, known)) = self.licenses_recent.iter().find(|(seen, _)| seen == id) {
             return *known;
         }
-        let known = spdx::license_id(id).is_some();
-        self.licenses_seen.insert(id.to_string(), known);
+        let known = match self.licenses_seen.get(id) {
+            Some(known) => *known,
+            None => {
+                let known = spdx::license_id(id).is_some();
+                self.licenses_seen.insert(id.to_string(), known);
+                known
+            }
+        };
+        if self.licenses_recent.len() < RECENT_LICENSES {
+            self.licenses_recent.push((id.to_string(), known));
+        }
         known
     }
 
@@ -860,23 +1043,25 @@ impl<'a> Converter<'a> {
         match value {
             Str::Absent => None,
             Str::Text(t) => Some(t),
-            Str::Other(found, Some(t)) => {
-                self.warn(
-                    location(),
-                    format!(
-                        "expected a string, found {}; read as \"{t}\"",
-                        describe(found)
-                    ),
-                );
-                Some(Cow::Owned(t))
-            }
-            Str::Other(found, None) => {
-                self.warn(
-                    location(),
-                    format!("expected a string, found {}; ignored", describe(found)),
-                );
-                None
-            }
+            Str::Other(other) => match *other {
+                (found, Some(t)) => {
+                    self.warn(
+                        location(),
+                        format!(
+                            "expected a string, found {}; read as \"{t}\"",
+                            describe(found)
+                        ),
+                    );
+                    Some(Cow::Owned(t))
+                }
+                (found, None) => {
+                    self.warn(
+                        location(),
+                        format!("expected a string, found {}; ignored", describe(found)),
+                    );
+                    None
+                }
+            },
         }
     }
 
@@ -964,7 +1149,7 @@ impl<'a> Converter<'a> {
         if let Some(metadata) = self.obj(raw.metadata, || st.at(root, "/metadata", "/metadata")) {
             self.metadata(metadata, &mut sbom);
         }
-        self.components(raw.components, &mut path, None);
+        self.components(raw.components, &mut path);
         self.services(raw.services, &mut path);
         let items = self.list(raw.dependencies, || {
             st.at(root, "/dependencies", "/dependencies")
@@ -1024,10 +1209,10 @@ impl<'a> Converter<'a> {
         }
         let subject_raw = self.obj(m.component, || st.at(&path, "/component", "/component"));
         if let Some(mut raw) = subject_raw {
-            let nested = std::mem::take(&mut raw.components);
+            let nested = take(&mut raw.components);
             path.push_str("/component");
-            let (subject, earlier, explicit) = self.component(raw, &mut path, Owner::Subject);
-            if let Some(earlier) = earlier {
+            let (subject, explicit) = self.component(&mut raw, &mut path);
+            if let Some(earlier) = self.claim(&subject.reference, Owner::Subject) {
                 self.duplicate(&subject.reference, &earlier, &path, explicit);
             }
             self.nested_subject_refs(nested.map(|b| *b), &mut path);
@@ -1119,24 +1304,13 @@ impl<'a> Converter<'a> {
         out
     }
 
-    fn components(
-        &mut self,
-        list: List<Obj<RawComponent<'a>>>,
-        path: &mut String,
-        parent: Option<&str>,
-    ) {
+    /// The top-level `components` list; `path` is the document root.
+    fn components(&mut self, list: List<Obj<RawComponent<'a>>>, path: &mut String) {
         let st = self.style;
         let items = self.list(list, || st.at(path, "/components", "/components"));
-        for (i, item) in items.into_iter().enumerate() {
-            self.component_item(item, i, path, parent);
+        for (i, mut item) in items.into_iter().enumerate() {
+            self.build_item(&mut item, i, path, None, None);
         }
-    }
-
-    /// The next entry of the top-level `components` list (read as a stream).
-    fn top_component(&mut self, item: Obj<RawComponent<'a>>, path: &mut String) {
-        let index = self.top_index;
-        self.top_index += 1;
-        self.component_item(item, index, path, None);
     }
 
     fn wrong_lists(&mut self, wrong: Wrong) {
@@ -1153,59 +1327,123 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Entry `index` of a `components` list under `path`, and its nested components.
-    fn component_item(
+    /// Converts entry `index` of a `components` list under `path`, and its nested components,
+    /// and places each in the document, or, given `out`, only converts them into it in document
+    /// order: that uses nothing of the rest of the document, so another thread can do it (see
+    /// [`read_json`]), and [`Converter::place_all`] then places them.
+    fn build_item(
         &mut self,
-        item: Obj<RawComponent<'a>>,
+        item: &mut Obj<RawComponent<'a>>,
         index: usize,
         path: &mut String,
         parent: Option<&str>,
+        mut out: Option<&mut Vec<Built>>,
     ) {
         let st = self.style;
         let base = path.len();
         st.push_item(path, "components", "component", index);
         match item {
-            Obj::Value(mut raw) => {
-                let children = std::mem::take(&mut raw.components);
-                let owner = Owner::Component(self.components.len());
-                let (mut component, earlier, explicit) = self.component(raw, path, owner);
+            Obj::Value(raw) => {
+                let children = take(&mut raw.components);
+                let (mut component, explicit) = self.component(raw, path);
                 component.parent = parent.map(str::to_string);
                 let reference = match children {
                     List::Absent => None,
                     _ => Some(component.reference.clone()),
                 };
-                match earlier {
-                    // The same component listed twice (scanners do this) is one component.
-                    Some(Owner::Component(i))
-                        if explicit && self.components.get(i) == Some(&component) =>
-                    {
-                        let message = format!(
-                            "bom-ref \"{}\" repeats an earlier component with the same content; \
-                             counted once",
-                            component.reference
-                        );
-                        self.warn(st.at(path, "/bom-ref", "/@bom-ref"), message);
-                    }
-                    Some(earlier) => {
-                        self.duplicate(&component.reference, &earlier, path, explicit);
-                        self.components.push(component);
-                    }
-                    None => self.components.push(component),
+                match out.as_deref_mut() {
+                    None => self.place(component, explicit, path),
+                    Some(out) => out.push(Built {
+                        component,
+                        explicit,
+                        warnings_before: self.warnings.len(),
+                        index,
+                        path: parent.map(|_| path.clone()),
+                    }),
                 }
                 if let Some(reference) = reference {
-                    self.components(children.map(|b| *b), path, Some(&reference));
+                    let items = self.list(children, || st.at(path, "/components", "/components"));
+                    for (i, mut child) in items.into_iter().enumerate() {
+                        self.build_item(&mut child, i, path, Some(&reference), out.as_deref_mut());
+                    }
                 }
             }
             Obj::Other(found) => self.warn(
                 path.clone(),
                 format!(
                     "expected a component object, found {}; skipped",
-                    describe(found)
+                    describe(*found)
                 ),
             ),
             Obj::Absent => {}
         }
         path.truncate(base);
+    }
+
+    /// Places components built by [`Converter::build_item`], in order: `warnings` are those of
+    /// their conversion, each component's own coming before it is placed. `path` is the
+    /// document root.
+    fn place_all(&mut self, built: Vec<Built>, warnings: Vec<Warning>, path: &mut String) {
+        let st = self.style;
+        let mut warnings = warnings.into_iter();
+        let mut merged = 0;
+        for b in built {
+            self.warnings
+                .extend(warnings.by_ref().take(b.warnings_before - merged));
+            merged = b.warnings_before;
+            match &b.path {
+                Some(at) => self.place(b.component, b.explicit, at),
+                None => {
+                    let base = path.len();
+                    st.push_item(path, "components", "component", b.index);
+                    self.place(b.component, b.explicit, path);
+                    path.truncate(base);
+                }
+            }
+        }
+        self.warnings.extend(warnings);
+    }
+
+    /// Records a converted component's reference and adds it to the list, unless it repeats an
+    /// earlier one exactly; `at` is where it stands.
+    fn place(&mut self, component: Component, explicit: bool, at: &str) {
+        let owner = Owner::Component(u32::try_from(self.components.len()).unwrap_or(u32::MAX));
+        match self.claim(&component.reference, owner) {
+            None => self.components.push(component),
+            // The same component listed twice (scanners do this) is one component.
+            Some(Owner::Component(i))
+                if explicit && self.components.get(i as usize) == Some(&component) =>
+            {
+                let message = format!(
+                    "bom-ref \"{}\" repeats an earlier component with the same content; \
+                     counted once",
+                    component.reference
+                );
+                let st = self.style;
+                self.warn(st.at(at, "/bom-ref", "/@bom-ref"), message);
+            }
+            Some(earlier) => {
+                self.duplicate(&component.reference, &earlier, at, explicit);
+                self.components.push(component);
+            }
+        }
+    }
+
+    /// Converts a batch of top-level components (see [`read_json`]); other batches are kept.
+    fn build_batch(&mut self, batch: Batch<'a>) -> Batch<'a> {
+        let Batch::Components { first, mut items } = batch else {
+            return batch;
+        };
+        let mut built = Vec::with_capacity(items.len());
+        let mut path = String::new();
+        for (k, item) in items.iter_mut().enumerate() {
+            self.build_item(item, first + k, &mut path, None, Some(&mut built));
+        }
+        Batch::Built {
+            built,
+            warnings: std::mem::take(&mut self.warnings),
+            pending: std::mem::take(&mut self.pending),
+        }
     }
 
     /// The subject's own nested components are not listed, but dependencies may name them.
@@ -1252,7 +1490,7 @@ impl<'a> Converter<'a> {
 
     fn duplicate(&mut self, reference: &str, earlier: &Owner, path: &str, explicit: bool) {
         let earlier = match earlier {
-            Owner::Component(i) => self.components.get(*i).map_or_else(
+            Owner::Component(i) => self.components.get(*i as usize).map_or_else(
                 || "an earlier component".to_string(),
                 |c| format!("component \"{}\"", c.name),
             ),
@@ -1268,16 +1506,12 @@ impl<'a> Converter<'a> {
         self.warn(st.at(path, "/bom-ref", "/@bom-ref"), message);
     }
 
-    /// Converts one component; also returns the earlier holder of its reference, if any, and
-    /// whether the reference is its own bom-ref (not Baton's fallback).
-    fn component(
-        &mut self,
-        raw: RawComponent<'a>,
-        path: &mut String,
-        owner: Owner,
-    ) -> (Component, Option<Owner>, bool) {
+    /// Converts one component; also returns whether its reference is its own bom-ref (not
+    /// Baton's fallback). Whether another holds the reference is for the caller to ask (in
+    /// document order): this needs nothing of the rest of the document.
+    fn component(&mut self, raw: &mut RawComponent<'a>, path: &mut String) -> (Component, bool) {
         let st = self.style;
-        let name = self.text(raw.name, || st.at(path, "/name", "/name"));
+        let name = self.text(take(&mut raw.name), || st.at(path, "/name", "/name"));
         let name = match name {
             Some(n) if !trim(&n).is_empty() => n.into_owned(),
             _ => {
@@ -1286,7 +1520,9 @@ impl<'a> Converter<'a> {
             }
         };
         let version = self
-            .text(raw.version, || st.at(path, "/version", "/version"))
+            .text(take(&mut raw.version), || {
+                st.at(path, "/version", "/version")
+            })
             .map(Cow::into_owned);
         if version.is_none() {
             self.pending.push(Pending::NoVersion {
@@ -1294,32 +1530,29 @@ impl<'a> Converter<'a> {
                 name: name.clone(),
             });
         }
-        let (reference, earlier, explicit) =
-            match self.text(raw.bom_ref, || st.at(path, "/bom-ref", "/@bom-ref")) {
-                Some(r) if !r.is_empty() => {
-                    let earlier = self.claim(&r, owner);
-                    (r.into_owned(), earlier, true)
-                }
-                given => {
-                    let fallback = match (&version, name.is_empty()) {
-                        (_, true) => path.to_string(),
-                        (Some(v), false) if !v.is_empty() => format!("{name}@{v}"),
-                        _ => name.clone(),
-                    };
-                    let what = if given.is_some() {
-                        "empty bom-ref"
-                    } else {
-                        "no bom-ref"
-                    };
-                    self.warn(
-                        st.at(path, "/bom-ref", "/@bom-ref"),
-                        format!("{what}; Baton refers to this component as \"{fallback}\""),
-                    );
-                    let earlier = self.claim(&fallback, owner);
-                    (fallback, earlier, false)
-                }
-            };
-        let kind = self.text(raw.kind, || st.at(path, "/type", "/@type"));
+        let (reference, explicit) = match self.text(take(&mut raw.bom_ref), || {
+            st.at(path, "/bom-ref", "/@bom-ref")
+        }) {
+            Some(r) if !r.is_empty() => (r.into_owned(), true),
+            given => {
+                let fallback = match (&version, name.is_empty()) {
+                    (_, true) => path.to_string(),
+                    (Some(v), false) if !v.is_empty() => format!("{name}@{v}"),
+                    _ => name.clone(),
+                };
+                let what = if given.is_some() {
+                    "empty bom-ref"
+                } else {
+                    "no bom-ref"
+                };
+                self.warn(
+                    st.at(path, "/bom-ref", "/@bom-ref"),
+                    format!("{what}; Baton refers to this component as \"{fallback}\""),
+                );
+                (fallback, false)
+            }
+        };
+        let kind = self.text(take(&mut raw.kind), || st.at(path, "/type", "/@type"));
         match &kind {
             None => self.warn(
                 st.at(path, "/type", "/@type"),
@@ -1331,26 +1564,30 @@ impl<'a> Converter<'a> {
                 kind: k.to_string(),
             }),
         }
-        if let Some(scope) = self.text(raw.scope, || st.at(path, "/scope", "/scope")) {
+        if let Some(scope) = self.text(take(&mut raw.scope), || st.at(path, "/scope", "/scope")) {
             self.check_enum(&scope, SCOPES, "scope", || st.at(path, "/scope", "/scope"));
         }
-        let supplier = self.entity_name(raw.supplier, path, "/supplier");
-        let manufacturer = self.entity_name(raw.manufacturer, path, "/manufacturer");
+        let supplier = self.entity_name(take(&mut raw.supplier), path, "/supplier");
+        let manufacturer = self.entity_name(take(&mut raw.manufacturer), path, "/manufacturer");
         let publisher = self
-            .nonempty(raw.publisher, || st.at(path, "/publisher", "/publisher"))
+            .nonempty(take(&mut raw.publisher), || {
+                st.at(path, "/publisher", "/publisher")
+            })
             .map(Cow::into_owned);
         let mut author = self
-            .nonempty(raw.author, || st.at(path, "/author", "/author"))
+            .nonempty(take(&mut raw.author), || st.at(path, "/author", "/author"))
             .map(Cow::into_owned);
         let mut names = Vec::new();
         let base = path.len();
         for (i, a) in self
-            .list(raw.authors, || st.at(path, "/authors", "/authors"))
+            .list(take(&mut raw.authors), || {
+                st.at(path, "/authors", "/authors")
+            })
             .into_iter()
             .enumerate()
         {
             st.push_item(path, "authors", "author", i);
-            if let Some(a) = self.obj(a, || path.clone())
+            if let Some(a) = self.obj(*a, || path.clone())
                 && let Some(n) = self.nonempty(a.name, || st.at(path, "/name", "/name"))
             {
                 names.push(n.into_owned());
@@ -1361,23 +1598,24 @@ impl<'a> Converter<'a> {
             author = Some(names.join(", "));
         }
         let description = self
-            .text(raw.description, || {
+            .text(take(&mut raw.description), || {
                 st.at(path, "/description", "/description")
             })
             .map(Cow::into_owned);
-        let hashes = self.hashes(raw.hashes, path);
-        let licenses = self.licenses(raw.licenses, path);
+        let hashes = self.hashes(take(&mut raw.hashes), path);
+        let licenses = self.licenses(take(&mut raw.licenses), path);
         let mut cpes = Vec::new();
-        if let Some(cpe) = self.nonempty(raw.cpe, || st.at(path, "/cpe", "/cpe")) {
+        if let Some(cpe) = self.nonempty(take(&mut raw.cpe), || st.at(path, "/cpe", "/cpe")) {
             if !(cpe.starts_with("cpe:2.3:") || cpe.starts_with("cpe:/")) {
                 self.warn(
                     st.at(path, "/cpe", "/cpe"),
                     format!("\"{cpe}\" is not a CPE 2.2 or 2.3 name"),
                 );
             }
-            cpes.push(cpe.into_owned());
+            // Exactly one slot: `push` would make room for four.
+            cpes = vec![cpe.into_owned()];
         }
-        let purl = self.nonempty(raw.purl, || st.at(path, "/purl", "/purl"));
+        let purl = self.nonempty(take(&mut raw.purl), || st.at(path, "/purl", "/purl"));
         if let Some(p) = &purl
             && let Some(problem) = purl_problem(p)
         {
@@ -1386,7 +1624,7 @@ impl<'a> Converter<'a> {
                 format!("\"{p}\" is not a valid purl: {problem}"),
             );
         }
-        let swid = match self.obj(raw.swid, || st.at(path, "/swid", "/swid")) {
+        let swid = match self.obj(take(&mut raw.swid), || st.at(path, "/swid", "/swid")) {
             Some(s) => {
                 let tag = self.nonempty(s.tag_id, || st.at(path, "/swid/tagId", "/swid/@tagId"));
                 if tag.is_none() {
@@ -1408,13 +1646,15 @@ impl<'a> Converter<'a> {
             }
             None => None,
         };
-        if let Some(pedigree) = self.obj(raw.pedigree, || st.at(path, "/pedigree", "/pedigree")) {
+        if let Some(pedigree) = self.obj(take(&mut raw.pedigree), || {
+            st.at(path, "/pedigree", "/pedigree")
+        }) {
             path.push_str("/pedigree");
             self.patches(pedigree.patches, path);
             path.truncate(base);
         }
-        let properties = self.properties(raw.properties, path);
-        let mut component = Component {
+        let fda = self.component_properties(take(&mut raw.properties), path);
+        let component = Component {
             reference,
             name,
             version,
@@ -1429,13 +1669,12 @@ impl<'a> Converter<'a> {
             hashes,
             licenses,
             description,
-            support_level: None,
-            end_of_support: None,
-            properties,
+            support_level: fda.support_level,
+            end_of_support: fda.end_of_support,
+            properties: fda.properties,
             parent: None,
         };
-        self.fda(&mut component, path);
-        (component, earlier, explicit)
+        (component, explicit)
     }
 
     fn entity_name(
@@ -1464,14 +1703,19 @@ impl<'a> Converter<'a> {
                 match (alg, content) {
                     (Some(alg), Some(content)) => {
                         let algorithm = normalize_hash_algorithm(&alg);
-                        let value = trim(&content).to_ascii_lowercase();
+                        let written = trim(&content);
+                        let (hex, upper) = hex_shape(written.as_bytes());
+                        let value = if upper {
+                            written.to_ascii_lowercase()
+                        } else {
+                            written.to_string()
+                        };
                         match hash_lengths(&algorithm) {
                             None => self.warn(
                                 st.at(path, "/alg", "/@alg"),
                                 format!("\"{alg}\" is not a CycloneDX hash algorithm"),
                             ),
                             Some(lengths) => {
-                                let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
                                 if !hex || !lengths.contains(&value.len()) {
                                     let want = lengths
                                         .iter()
@@ -1680,14 +1924,44 @@ impl<'a> Converter<'a> {
         out
     }
 
-    /// Fills the FDA fields from the component's properties (see [`fda_field`]).
-    fn fda(&mut self, component: &mut Component, path: &str) {
+    /// A component's properties: the FDA fields are read from them (see [`fda_field`]) while
+    /// they are still borrowed from the document, and only the other properties are copied.
+    fn component_properties(
+        &mut self,
+        list: List<Obj<RawProperty<'a>>>,
+        path: &mut String,
+    ) -> FdaProperties {
+        let st = self.style;
+        let items = self.list(list, || st.at(path, "/properties", "/properties"));
+        // Named properties in document order, with the FDA field each names.
+        let mut named: Few<NamedProperty<'a>> = Few::Zero;
+        let base = path.len();
+        for (i, item) in items.into_iter().enumerate() {
+            st.push_item(path, "properties", "property", i);
+            if let Some(p) = self.obj(item, || path.clone()) {
+                let name = self.nonempty(p.name, || st.at(path, "/name", "/@name"));
+                let value = self.text(p.value, || st.at(path, "/value", ""));
+                match name {
+                    Some(name) => named.push(NamedProperty {
+                        field: fda_field(&name),
+                        name,
+                        value: value.unwrap_or_default(),
+                    }),
+                    None => self.warn(
+                        st.at(path, "/name", "/@name"),
+                        "property has no name (required); skipped".into(),
+                    ),
+                }
+            }
+            path.truncate(base);
+        }
+        let mut out = FdaProperties::default();
         let mut level: Option<(u8, usize)> = None;
         let mut end: Option<(u8, usize)> = None;
         let mut levels = 0;
         let mut ends = 0;
-        for (i, (name, _)) in component.properties.iter().enumerate() {
-            let Some((field, rank)) = fda_field(name) else {
+        for (i, p) in named.iter().enumerate() {
+            let Some((field, rank)) = p.field else {
                 continue;
             };
             let (best, seen) = match field {
@@ -1699,7 +1973,7 @@ impl<'a> Converter<'a> {
                 *best = Some((rank, i));
             }
         }
-        let st = self.style;
+        // Locations count the named properties only, as the model's list did.
         let location = |i: usize| {
             let mut at = path.to_string();
             st.push_item(&mut at, "properties", "property", i);
@@ -1708,55 +1982,69 @@ impl<'a> Converter<'a> {
             }
             at
         };
-        let props = &component.properties;
-        if let Some((_, i)) = level {
-            let value = trim(&props[i].1);
+        if let Some((_, i)) = level
+            && let Some(p) = named.get(i)
+        {
+            let value = trim(&p.value);
             if value.is_empty() {
-                self.warn(location(i), format!("{} is empty", props[i].0));
+                self.warn(location(i), format!("{} is empty", p.name));
             } else {
-                component.support_level = Some(value.to_string());
+                out.support_level = Some(value.to_string());
             }
             if levels > 1 {
-                self.disagreement(props, i, FdaField::LevelOfSupport, location(i));
+                self.disagreement(&named, i, FdaField::LevelOfSupport, location(i));
             }
         }
-        if let Some((_, i)) = end {
-            let value = &props[i].1;
-            if trim(value).is_empty() {
-                self.warn(location(i), format!("{} is empty", props[i].0));
+        if let Some((_, i)) = end
+            && let Some(p) = named.get(i)
+        {
+            if trim(&p.value).is_empty() {
+                self.warn(location(i), format!("{} is empty", p.name));
             } else {
-                let date = support_date(value);
+                let date = support_date(&p.value);
                 if let SupportDate::Text(t) = &date {
                     self.warn(
                         location(i),
                         format!(
                             "{} \"{t}\" is not a date (YYYY-MM-DD); kept as text",
-                            props[i].0
+                            p.name
                         ),
                     );
                 }
-                component.end_of_support = Some(date);
+                out.end_of_support = Some(date);
             }
             if ends > 1 {
-                self.disagreement(props, i, FdaField::EndOfSupport, location(i));
+                self.disagreement(&named, i, FdaField::EndOfSupport, location(i));
             }
         }
-        component.properties.retain(|(n, _)| fda_field(n).is_none());
-        component.properties.shrink_to_fit();
+        let others = named.iter().filter(|p| p.field.is_none()).count();
+        if others > 0 {
+            out.properties = Vec::with_capacity(others);
+            for p in named {
+                if p.field.is_none() {
+                    out.properties
+                        .push((p.name.into_owned(), p.value.into_owned()));
+                }
+            }
+        }
+        out
     }
 
     fn disagreement(
         &mut self,
-        props: &[(String, String)],
+        props: &Few<NamedProperty<'a>>,
         chosen: usize,
         field: FdaField,
         location: String,
     ) {
-        let value = props[chosen].1.trim();
+        let Some(chosen) = props.get(chosen) else {
+            return;
+        };
+        let value = chosen.value.trim();
         let others: Vec<&str> = props
             .iter()
-            .filter(|(n, v)| fda_field(n).is_some_and(|(f, _)| f == field) && v.trim() != value)
-            .map(|(n, _)| n.as_str())
+            .filter(|p| p.field.is_some_and(|(f, _)| f == field) && p.value.trim() != value)
+            .map(|p| p.name.as_ref())
             .collect();
         if !others.is_empty() {
             self.warn(
@@ -1764,8 +2052,8 @@ impl<'a> Converter<'a> {
                 format!(
                     "{} disagrees with {}; Baton uses \"{value}\" from {}",
                     others.join(", "),
-                    props[chosen].0,
-                    props[chosen].0
+                    chosen.name,
+                    chosen.name
                 ),
             );
         }
@@ -1868,11 +2156,15 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        let position = self.dependencies.len();
+        if kept.is_some() || !matches!(at, DepAt::Index(i) if i == position) {
+            self.dependency_origins
+                .push((position, DepOrigin { at, kept }));
+        }
         self.dependencies.push(Dependency {
             from: from.into_owned(),
             to,
         });
-        self.dependency_origins.push(DepOrigin { at, kept });
     }
 
     /// Warns about dependency references that name no component or service of the document.
@@ -1880,7 +2172,19 @@ impl<'a> Converter<'a> {
         let st = self.style;
         let dependencies = std::mem::take(&mut self.dependencies);
         let origins = std::mem::take(&mut self.dependency_origins);
-        for (d, origin) in dependencies.iter().zip(&origins) {
+        let mut exceptions = origins.iter().peekable();
+        for (position, d) in dependencies.iter().enumerate() {
+            let plain;
+            let origin = match exceptions.next_if(|(at, _)| *at == position) {
+                Some((_, origin)) => origin,
+                None => {
+                    plain = DepOrigin {
+                        at: DepAt::Index(position),
+                        kept: None,
+                    };
+                    &plain
+                }
+            };
             if !self.known(&d.from) {
                 let at = st.at(&origin.at.path(st), "/ref", "/@ref");
                 self.unknown(&d.from, at);
@@ -1949,7 +2253,35 @@ struct DepOrigin {
     kept: Option<Vec<usize>>,
 }
 
-impl<'a> Converter<'a> {}
+/// A component property with a name, still borrowed from the document where it can be.
+struct NamedProperty<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    /// The FDA field it names, with its rank (see [`fda_field`]).
+    field: Option<(FdaField, u8)>,
+}
+
+/// A converted component waiting to be placed in the document (see
+/// [`Converter::build_item`] and [`Converter::place_all`]).
+struct Built {
+    component: Component,
+    /// Whether its reference is its own bom-ref (not Baton's fallback).
+    explicit: bool,
+    /// How many warnings of the conversion come before this component is placed.
+    warnings_before: usize,
+    /// Its index in its `components` list.
+    index: usize,
+    /// Where it stands, for nested components (top-level ones are found from `index`).
+    path: Option<String>,
+}
+
+/// A component's FDA fields and the properties left once they are taken out.
+#[derive(Default)]
+struct FdaProperties {
+    support_level: Option<String>,
+    end_of_support: Option<SupportDate>,
+    properties: Vec<(String, String)>,
+}
 
 enum Timestamp {
     Valid(DateTime<Utc>),
@@ -1983,30 +2315,36 @@ fn is_urn_uuid(s: &str) -> bool {
 /// What is wrong with a purl's shape (`pkg:type/namespace/name@version?qualifiers#subpath`), if
 /// anything; the parts are not decoded or checked further.
 fn purl_problem(p: &str) -> Option<&'static str> {
-    let Some(rest) = p.strip_prefix("pkg:") else {
+    // Every separator is ASCII, so the parts are found on bytes.
+    let Some(rest) = p.as_bytes().strip_prefix(b"pkg:") else {
         return Some("it does not start with `pkg:`");
     };
-    let rest = rest.trim_start_matches('/');
-    let Some((kind, rest)) = rest.split_once('/') else {
+    let slashes = rest.iter().take_while(|&&b| b == b'/').count();
+    let rest = &rest[slashes..];
+    let Some(slash) = memchr::memchr(b'/', rest) else {
         return Some("it has no `type/name`");
     };
-    let kind_ok = kind.starts_with(|c: char| c.is_ascii_alphabetic())
+    let (kind, rest) = (&rest[..slash], &rest[slash + 1..]);
+    let kind_ok = kind.first().is_some_and(u8::is_ascii_alphabetic)
         && kind
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'));
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-'));
     if !kind_ok {
         return Some("its type is not letters, digits, `.`, `+` or `-` starting with a letter");
     }
-    let before_subpath = rest.split('#').next().unwrap_or_default();
-    let before_qualifiers = before_subpath.split('?').next().unwrap_or_default();
-    let names = before_qualifiers
-        .rsplit_once('@')
-        .map_or(before_qualifiers, |(n, _)| n);
-    let name = names
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
+    let before_subpath = &rest[..memchr::memchr(b'#', rest).unwrap_or(rest.len())];
+    let before_qualifiers =
+        &before_subpath[..memchr::memchr(b'?', before_subpath).unwrap_or(before_subpath.len())];
+    let names = match memchr::memrchr(b'@', before_qualifiers) {
+        Some(at) => &before_qualifiers[..at],
+        None => before_qualifiers,
+    };
+    let trailing = names.iter().rev().take_while(|&&b| b == b'/').count();
+    let names = &names[..names.len() - trailing];
+    let name = match memchr::memrchr(b'/', names) {
+        Some(at) => &names[at + 1..],
+        None => names,
+    };
     if name.is_empty() {
         return Some("it has no name");
     }
@@ -2017,6 +2355,260 @@ fn purl_problem(p: &str) -> Option<&'static str> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+
+    /// A document with every kind of component problem, repeated so that it fills many batches.
+    fn troubled_document(repeats: usize) -> String {
+        let entry = |i: usize| {
+            format!(
+                r#"{{"bom-ref":"c{i}","type":"library","name":"one{i}","version":"1","properties":[
+                    {{"value":"nameless"}},{{"name":"Level of Support","value":" kept "}},
+                    {{"name":"cdx:fda:level-of-support","value":"abandoned"}},
+                    {{"name":"End-of-Support","value":"2020-01-01"}},{{"name":"x","value":5}},
+                    {{"name":"cdx:fda:end-of-support-date","value":"Until hardware support ends"}}],
+                  "hashes":[{{"alg":"sha256","content":"AB"}},{{"alg":"SHA-1"}}],
+                  "licenses":[{{"license":{{"id":"NOTSPDX"}}}},{{"expression":"MIT"}}],
+                  "cpe":"x","purl":"y","swid":{{"name":"s"}},
+                  "components":[{{"bom-ref":"n{i}","type":"platform","name":"nested"}},
+                                {{"bom-ref":"c{i}","type":"library","name":"one{i}"}},
+                                {{"name":"deep","components":[{{"type":"file","name":"deeper"}}]}}, 5]}},
+                {{"bom-ref":"c{i}","type":"library","name":"one{i}","version":"1","properties":[
+                    {{"value":"nameless"}},{{"name":"Level of Support","value":" kept "}},
+                    {{"name":"cdx:fda:level-of-support","value":"abandoned"}},
+                    {{"name":"End-of-Support","value":"2020-01-01"}},{{"name":"x","value":5}},
+                    {{"name":"cdx:fda:end-of-support-date","value":"Until hardware support ends"}}],
+                  "hashes":[{{"alg":"sha256","content":"AB"}},{{"alg":"SHA-1"}}],
+                  "licenses":[{{"license":{{"id":"NOTSPDX"}}}},{{"expression":"MIT"}}],
+                  "cpe":"x","purl":"y","swid":{{"name":"s"}},
+                  "components":[{{"bom-ref":"n{i}","type":"platform","name":"nested"}},
+                                {{"bom-ref":"c{i}","type":"library","name":"one{i}"}},
+                                {{"name":"deep","components":[{{"type":"file","name":"deeper"}}]}}, 5]}},
+                {{"bom-ref":"c{i}","name":"other"}}, {{"type":"library","name":"dev"}}, null,
+                {{"bom-ref":"dev","name":"clash"}}"#
+            )
+        };
+        let components: Vec<String> = (0..repeats).map(entry).collect();
+        let dependencies: Vec<String> = (0..repeats)
+            .map(|i| {
+                format!(
+                    r#"{{"ref":"c{i}","dependsOn":["n{i}","","ghost{i}",7]}}, 3, {{"ref":"dev"}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"bomFormat":"CycloneDX","metadata":{{"component":{{"bom-ref":"dev","name":"Dev","type":"device"}}}},
+               "components":[{}],"dependencies":[{}],"specVersion":"1.4"}}"#,
+            components.join(","),
+            dependencies.join(",")
+        )
+    }
+
+    #[test]
+    fn every_way_of_reading_gives_the_same_result() {
+        let text = troubled_document(150);
+        let one = parse_json_here("t.json", &text, Threads::One, Reader::Fast).unwrap();
+        assert!(
+            one.sbom.components.len() > 3 * BATCH,
+            "{}",
+            one.sbom.components.len()
+        );
+        assert!(one.warnings.len() > 10 * BATCH, "{}", one.warnings.len());
+        for threads in [Threads::Two, Threads::TwoAlternating] {
+            let other = parse_json_here("t.json", &text, threads, Reader::Fast).unwrap();
+            assert_eq!(one, other, "{threads:?}");
+        }
+        let serde = parse_json_here("t.json", &text, Threads::One, Reader::Serde).unwrap();
+        assert_eq!(one, serde);
+    }
+
+    /// The purl check as first written on `str` methods: the byte version must agree.
+    fn purl_problem_on_str(p: &str) -> Option<&'static str> {
+        let Some(rest) = p.strip_prefix("pkg:") else {
+            return Some("it does not start with `pkg:`");
+        };
+        let rest = rest.trim_start_matches('/');
+        let Some((kind, rest)) = rest.split_once('/') else {
+            return Some("it has no `type/name`");
+        };
+        let kind_ok = kind.starts_with(|c: char| c.is_ascii_alphabetic())
+            && kind
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'));
+        if !kind_ok {
+            return Some("its type is not letters, digits, `.`, `+` or `-` starting with a letter");
+        }
+        let before_subpath = rest.split('#').next().unwrap_or_default();
+        let before_qualifiers = before_subpath.split('?').next().unwrap_or_default();
+        let names = before_qualifiers
+            .rsplit_once('@')
+            .map_or(before_qualifiers, |(n, _)| n);
+        let name = names
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Some("it has no name");
+        }
+        None
+    }
+
+    #[test]
+    fn purl_check_on_bytes_agrees() {
+        const PARTS: &[&str] = &[
+            "pkg:", "/", "npm", "a", "@", "#", "?", "é", "1", "+", ".", "-", "_", "x=y",
+        ];
+        let mut rng = Rng(3);
+        for _ in 0..20_000 {
+            let n = rng.below(9);
+            let p: String = (0..n).map(|_| PARTS[rng.below(PARTS.len())]).collect();
+            assert_eq!(purl_problem(&p), purl_problem_on_str(&p), "{p}");
+            let p = format!("pkg:{p}");
+            assert_eq!(purl_problem(&p), purl_problem_on_str(&p), "{p}");
+        }
+    }
+
+    #[test]
+    fn hex_shape_agrees_with_the_plain_checks() {
+        for value in [
+            "",
+            "00ff",
+            "00FF",
+            "0g",
+            "ABCDEFabcdef0123456789",
+            "G",
+            "é1",
+            "zz",
+            "@[`{/:",
+        ] {
+            let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
+            let upper = value.bytes().any(|b| b.is_ascii_uppercase());
+            assert_eq!(hex_shape(value.as_bytes()), (hex, upper), "{value}");
+        }
+        for b in 0..=255u8 {
+            assert_eq!(
+                hex_shape(&[b]),
+                (b.is_ascii_hexdigit(), b.is_ascii_uppercase()),
+                "{b}"
+            );
+        }
+    }
+
+    /// SplitMix64, for reproducible mutations.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// The hand-written reader gives what serde gives, errors included, on damaged documents.
+    #[test]
+    fn fast_reader_agrees_with_serde_on_mutated_documents() {
+        const PIECES: &[&str] = &[
+            "\"",
+            "\\",
+            "\\u00e9",
+            "\\ud800",
+            "\\x",
+            "\\/",
+            ",",
+            ":",
+            "{",
+            "}",
+            "[",
+            "]",
+            "1",
+            "-0",
+            "01",
+            "1.5e3",
+            "1.",
+            "true",
+            "nul",
+            "null",
+            " ",
+            "\t",
+            "\u{1}",
+            "\"name\":\"x\",",
+            "\"version\":2,",
+            "\"hashes\":{},",
+            "\"bom-ref\":\"c1\",",
+            "é",
+            "\"x\":[1,{\"a\":[]}],",
+            "\"properties\":[{\"name\":\"cdx:fda:level-of-support\",\"value\":7}],",
+            "{\"name\":\"n\"},",
+            "\"dependsOn\":[\"c1\",null],",
+            "\"licenses\":[{\"expression\":1}],",
+        ];
+        let base = [
+            troubled_document(2),
+            crate::generate::synthetic_cyclonedx(3, 1),
+            r#"{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"timestamp":"2024-01-01T00:00:00Z","tools":[{"name":"t"}]},
+               "components":[{"type":"library","name":"a\u00e9","version":"1","supplier":{"name":"S","url":["x"]},"hashes":[{"alg":"MD5","content":"00"}],
+               "licenses":[{"license":{"id":"MIT","text":{"content":"x","encoding":"base64"}}}],"swid":{"tagId":"t","name":"n"},
+               "pedigree":{"patches":[{"type":"backport"}]},"authors":[{"name":"x"}],"manufacturer":{"name":"m"},"extra":{"deep":[[[]]]}}],
+               "services":[{"name":"s"}],"dependencies":[{"ref":"a","dependsOn":[]}]}"#
+                .to_string(),
+        ];
+        let mut rng = Rng(7);
+        let mut fast_kept = 0;
+        for round in 0..3000 {
+            let mut text = base[round % base.len()].clone();
+            for _ in 0..1 + rng.below(3) {
+                let mut at = rng.below(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match rng.below(3) {
+                    0 => text.insert_str(at, PIECES[rng.below(PIECES.len())]),
+                    1 => {
+                        let mut end = (at + 1 + rng.below(8)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        text.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let mut end = (at + 1 + rng.below(40)).min(text.len());
+                        while !text.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        let piece = text[at..end].to_string();
+                        let mut to = rng.below(text.len() + 1);
+                        while !text.is_char_boundary(to) {
+                            to -= 1;
+                        }
+                        text.insert_str(to, &piece);
+                    }
+                }
+            }
+            let fast = parse_json_here("m.json", &text, Threads::One, Reader::Fast);
+            let serde = parse_json_here("m.json", &text, Threads::One, Reader::Serde);
+            assert_eq!(fast, serde, "{text}");
+            let mut ignored = Vec::new();
+            struct Count<'v>(&'v mut Vec<()>);
+            impl<'a> fast::Entries<'a> for Count<'_> {
+                fn component(&mut self, _: Obj<RawComponent<'a>>) {
+                    self.0.push(());
+                }
+                fn dependency(&mut self, _: Obj<RawDependency<'a>>) {}
+                fn flush(&mut self) {}
+            }
+            if fast::read(&text, &mut Count(&mut ignored)).is_ok() {
+                fast_kept += 1;
+            }
+        }
+        // Many damaged documents are still valid JSON and read by the hand-written reader.
+        assert!(fast_kept > 300, "{fast_kept}");
+    }
 
     #[test]
     fn fda_property_names() {

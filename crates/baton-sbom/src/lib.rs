@@ -30,7 +30,22 @@ pub use check::{CheckReport, check};
 pub(crate) mod refs {
     use std::collections::hash_map::RandomState;
     use std::collections::{HashMap, HashSet};
-    use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+    use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+
+    /// A reference's fingerprint: two 64-bit halves rather than a `u128`, whose 16-byte
+    /// alignment would pad every table entry beside a small value.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Fingerprint {
+        keyed: u64,
+        fnv: u64,
+    }
+
+    impl Hash for Fingerprint {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            // The keyed half: the table's hash must not be predictable from the document.
+            state.write_u64(self.keyed);
+        }
+    }
 
     /// The fingerprint is already uniformly random, so the table uses it as its hash.
     #[derive(Default)]
@@ -45,14 +60,13 @@ pub(crate) mod refs {
                 self.0 = self.0.rotate_left(8) ^ u64::from(b);
             }
         }
-        fn write_u128(&mut self, v: u128) {
-            // The keyed half: the table's hash must not be predictable from the document.
-            self.0 = (v >> 64) as u64;
+        fn write_u64(&mut self, v: u64) {
+            self.0 = v;
         }
     }
 
-    pub type RefMap<V> = HashMap<u128, V, BuildHasherDefault<Passthrough>>;
-    pub type RefSet = HashSet<u128, BuildHasherDefault<Passthrough>>;
+    pub type RefMap<V> = HashMap<Fingerprint, V, BuildHasherDefault<Passthrough>>;
+    pub type RefSet = HashSet<Fingerprint, BuildHasherDefault<Passthrough>>;
 
     pub struct Fingerprints(RandomState);
 
@@ -61,11 +75,14 @@ pub(crate) mod refs {
             Fingerprints(RandomState::new())
         }
 
-        pub fn of(&self, reference: &str) -> u128 {
+        pub fn of(&self, reference: &str) -> Fingerprint {
             let fnv = reference.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
             });
-            (u128::from(self.0.hash_one(reference)) << 64) | u128::from(fnv)
+            Fingerprint {
+                keyed: self.0.hash_one(reference),
+                fnv,
+            }
         }
     }
 }

@@ -37,12 +37,14 @@ impl Found {
 }
 
 /// A string field. Numbers and booleans keep their text (the converter warns and uses it).
+/// Another type is rare, so it is boxed: the field then takes no more room than its text
+/// (components are moved whole while they are read).
 #[derive(Debug, Default)]
 pub enum Str<'a> {
     #[default]
     Absent,
     Text(Cow<'a, str>),
-    Other(Found, Option<String>),
+    Other(Box<(Found, Option<String>)>),
 }
 
 /// An array field.
@@ -99,6 +101,15 @@ impl<T> Few<T> {
             Few::One(_) => 1,
             Few::Two(..) => 2,
             Few::Many(items) => items.len(),
+        }
+    }
+
+    pub fn get(&self, index: usize) -> Option<&T> {
+        match (self, index) {
+            (Few::One(a) | Few::Two(a, _), 0) => Some(a),
+            (Few::Two(_, b), 1) => Some(b),
+            (Few::Many(items), i) => items.get(i),
+            _ => None,
         }
     }
 
@@ -203,7 +214,7 @@ impl<'de, T: Lenient<'de>> Visitor<'de> for LenientVisitor<T> {
 impl<'de: 'a, 'a> Lenient<'de> for Str<'a> {
     const EXPECTING: &'static str = "a string";
     fn other(found: Found, text: Option<String>) -> Self {
-        Str::Other(found, text)
+        Str::Other(Box::new((found, text)))
     }
     fn string(value: Cow<'de, str>) -> Self {
         Str::Text(value)
@@ -385,8 +396,10 @@ pub struct RawComponent<'a> {
     pub publisher: Str<'a>,
     #[serde(borrow)]
     pub author: Str<'a>,
+    /// Boxed, as `swid` and `pedigree`: rarely there, and components are moved whole while they
+    /// are read.
     #[serde(borrow)]
-    pub authors: List<Obj<RawContact<'a>>>,
+    pub authors: List<Box<Obj<RawContact<'a>>>>,
     #[serde(borrow)]
     pub description: Str<'a>,
     #[serde(borrow)]
@@ -400,9 +413,9 @@ pub struct RawComponent<'a> {
     #[serde(borrow)]
     pub purl: Str<'a>,
     #[serde(borrow)]
-    pub swid: Obj<RawSwid<'a>>,
+    pub swid: Obj<Box<RawSwid<'a>>>,
     #[serde(borrow)]
-    pub pedigree: Obj<RawPedigree<'a>>,
+    pub pedigree: Obj<Box<RawPedigree<'a>>>,
     #[serde(borrow)]
     pub properties: List<Obj<RawProperty<'a>>>,
     /// Boxed: a list holds its first items inline, and a component cannot contain itself.
@@ -531,11 +544,18 @@ mod tests {
         let text =
             r#"{"name": 5, "version": {"a": [1]}, "hashes": "x", "swid": [], "purl": "pkg:x/y"}"#;
         let c: RawComponent = serde_json::from_str(text).unwrap();
-        assert!(matches!(c.name, Str::Other(Found::Number, Some(ref s)) if s == "5"));
-        assert!(matches!(c.version, Str::Other(Found::Object, None)));
+        assert!(
+            matches!(c.name, Str::Other(ref o) if matches!(**o, (Found::Number, Some(ref s)) if s == "5"))
+        );
+        assert!(matches!(c.version, Str::Other(ref o) if matches!(**o, (Found::Object, None))));
         assert!(matches!(c.hashes, List::Other(Found::String)));
         assert!(matches!(c.swid, Obj::Other(Found::Array)));
         assert!(matches!(c.purl, Str::Text(Cow::Borrowed("pkg:x/y"))));
+    }
+
+    #[test]
+    fn a_string_field_takes_the_room_of_its_text() {
+        assert_eq!(std::mem::size_of::<Str>(), std::mem::size_of::<Cow<str>>());
     }
 
     #[test]

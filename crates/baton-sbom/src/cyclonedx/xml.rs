@@ -453,7 +453,7 @@ impl Mapper {
                 "authors" => {
                     c.authors = List::items(
                         children(child, "author")
-                            .map(|a| Obj::Value(contact(a)))
+                            .map(|a| Box::new(Obj::Value(contact(a))))
                             .collect(),
                     )
                 }
@@ -471,12 +471,12 @@ impl Mapper {
                 }
                 "licenses" => c.licenses = List::items(self.licenses(child, path)),
                 "swid" => {
-                    c.swid = Obj::Value(RawSwid {
+                    c.swid = Obj::Value(Box::new(RawSwid {
                         tag_id: attr(&child, "tagId"),
                         name: attr(&child, "name"),
-                    })
+                    }))
                 }
-                "pedigree" => c.pedigree = Obj::Value(pedigree(child)),
+                "pedigree" => c.pedigree = Obj::Value(Box::new(pedigree(child))),
                 "properties" => c.properties = List::items(properties(child)),
                 "components" => {
                     c.components = List::items(
