@@ -197,13 +197,17 @@ impl Table {
     }
 
     fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.write_titled("baton bench match", out)
+    }
+
+    fn write_titled(&self, title: &str, out: &mut dyn Write) -> io::Result<()> {
         let width = self
             .rows
             .iter()
             .map(|(l, _)| l.chars().count())
             .max()
             .unwrap_or(0);
-        writeln!(out, "baton bench match")?;
+        writeln!(out, "{title}")?;
         writeln!(out, "{}", "-".repeat(width + 40))?;
         for (label, value) in &self.rows {
             let pad = width - label.chars().count();
@@ -1198,4 +1202,666 @@ pub fn fleet_data(
     let generated = world.advisories(seed);
     let pool = world.sbom(distinct, seed ^ 0x5eed, "pool").components;
     (generated, pool)
+}
+
+// ---------------------------------------------------------------------------------------------
+// baton scan against cve-bin-tool
+
+/// What `baton bench scan-peer` runs: `baton scan` and cve-bin-tool (offline, its database built
+/// from the same local files by its own importers) on the same SBOMs, as whole processes.
+#[derive(Debug, Clone)]
+pub struct ScanPeerArgs {
+    /// The Python of a virtual environment where cve-bin-tool is installed; its `cve-bin-tool`
+    /// script is looked for beside it, then on `PATH`. Without it the comparison is skipped.
+    pub python: Option<String>,
+    /// The `baton` binary, run as a whole process.
+    pub baton_exe: PathBuf,
+    /// The shared data folder (`…/shared/data`): SBOMs and advisories are read from it.
+    pub data: PathBuf,
+    /// Scratch folder: cve-bin-tool's home and database, device SBOMs, outputs.
+    pub dir: PathBuf,
+    /// Runs of each tool per SBOM, alternated; medians are reported.
+    pub runs: usize,
+}
+
+/// Advisory data both tools get: OSV records of crates.io and Go, NVD CVE API 2.0 records, and
+/// the CISA KEV catalog. cve-bin-tool reads no CSAF, so the ICSMA corpus is left out.
+const PEER_ADVISORIES: &[&str] = &[
+    "osv-rustsec",
+    "osv-golang",
+    "nvd-cve-2.0-meddev",
+    "vunnel-fixtures/nvd",
+];
+const PEER_KEV: &str = "cisa-kev/known_exploited_vulnerabilities.json";
+
+/// Real SBOMs of the shared data: (label, cve-bin-tool `--sbom` type, path under the data folder).
+const PEER_SBOMS: &[(&str, &str, &str)] = &[
+    (
+        "spdx example11 (Rust)",
+        "spdx",
+        "spdx-examples/software/example11/spdx2.3/sbom.spdx.json",
+    ),
+    (
+        "proton-bridge 1.8.0 (Go)",
+        "cyclonedx",
+        "cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json",
+    ),
+    (
+        "keycloak 10.0.2 (Maven, 903)",
+        "cyclonedx",
+        "cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.json",
+    ),
+    (
+        "medical case study (65)",
+        "cyclonedx",
+        "medical-sbom-case-study/extended.sbom.json",
+    ),
+];
+
+/// Device SBOMs written by the benchmark (cve-bin-tool needs a `serialNumber`): BD Alaris PCU
+/// firmware with and without its hardware, against NVD CVE-2023-30559 (firmware ≤ 12.1.3 AND
+/// running on the PCU hardware).
+const PEER_DEVICE_SBOMS: &[(&str, &str)] = &[
+    (
+        "alaris firmware + hardware",
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+ "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+ "components": [
+  {"type": "firmware", "bom-ref": "pcu-fw", "supplier": {"name": "BD"}, "name": "Alaris 8015 PCU firmware",
+   "version": "12.1.2", "cpe": "cpe:2.3:o:bd:alaris_8015_pcu_firmware:12.1.2:*:*:*:*:*:*:*"},
+  {"type": "device", "bom-ref": "pcu-hw", "supplier": {"name": "BD"}, "name": "Alaris 8015 PCU",
+   "cpe": "cpe:2.3:h:bd:alaris_8015_pcu:-:*:*:*:*:*:*:*"}]}"#,
+    ),
+    (
+        "alaris firmware only",
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+ "serialNumber": "urn:uuid:8f1d2a9e-51c4-4b7e-9d0a-6c2f3e4b5a61",
+ "components": [
+  {"type": "firmware", "bom-ref": "pcu-fw", "supplier": {"name": "BD"}, "name": "Alaris 8015 PCU firmware",
+   "version": "12.1.2", "cpe": "cpe:2.3:o:bd:alaris_8015_pcu_firmware:12.1.2:*:*:*:*:*:*:*"}]}"#,
+    ),
+];
+
+/// Fills cve-bin-tool's database (`$HOME/.cache/cve-bin-tool/cve.db`) from local files with its
+/// own importers: `NVD_Source.format_data_api2`, `OSV_Source.format_data`, `CVEDB.populate_db`
+/// and `populate_exploit_db`. Prints one JSON line of counts.
+const CBT_BUILDER: &str = r#"import json
+import sys
+from pathlib import Path
+
+
+def load(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def main():
+    config = load(sys.argv[1])
+    from cve_bin_tool.cvedb import CVEDB
+    from cve_bin_tool.data_sources.nvd_source import NVD_Source
+    from cve_bin_tool.data_sources.osv_source import OSV_Source
+
+    db = CVEDB(version_check=False)
+    db.cachedir.mkdir(parents=True, exist_ok=True)
+    db.init_database()
+
+    nvd = NVD_Source()
+    nvd_severity, nvd_affected, nvd_skipped = [], [], []
+    for path in config["nvd"]:
+        doc = load(path)
+        if not isinstance(doc, dict):
+            continue
+        # An API 2.0 page holds {"vulnerabilities": [{"cve": ...}]}; a single record (as the
+        # fkie-cad feed stores them) is the "cve" object itself.
+        entries = doc.get("vulnerabilities") or ([{"cve": doc}] if "id" in doc else [])
+        for entry in entries:
+            # format_data_api2 fails on a CVE without a CVSS v2/v3 metric (it calls a
+            # self.logger that does not exist): such CVEs cannot enter its database.
+            try:
+                severity, affected = nvd.format_data_api2([entry])
+            except Exception as e:
+                nvd_skipped.append(entry.get("cve", {}).get("id", "?"))
+                continue
+            nvd_severity.extend(severity)
+            nvd_affected.extend(affected)
+
+    osv_entries = []
+    for path in config["osv"]:
+        entry = load(path)
+        if isinstance(entry, dict) and "id" in entry:
+            osv_entries.append(entry)
+    osv_severity, osv_affected = OSV_Source().format_data(osv_entries)
+
+    db.data = [((nvd_severity, nvd_affected), "NVD"), ((osv_severity, osv_affected), "OSV")]
+    db.populate_db()
+
+    catalog = load(config["kev"])
+    exploits = [
+        (v["cveID"], v["product"], v["shortDescription"])
+        for v in catalog.get("vulnerabilities", [])
+    ]
+    db.create_exploit_db()
+    db.populate_exploit_db(exploits)
+
+    cursor = db.db_open_and_get_cursor()
+    ranges = cursor.execute("SELECT COUNT(*) FROM cve_range").fetchone()[0]
+    db.db_close()
+    print(json.dumps({
+        "nvd_cves": len(nvd_severity),
+        "nvd_skipped": nvd_skipped,
+        "osv_records": len(osv_severity),
+        "ranges": ranges,
+        "kev": len(exploits),
+    }))
+
+
+main()
+"#;
+
+/// Every `.json` file under `dir`, in name order.
+fn json_files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The `cve-bin-tool` script of the environment of `python`, else the one on `PATH`.
+fn find_cve_bin_tool(python: &str) -> Option<PathBuf> {
+    let beside = Path::new(python)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.join("cve-bin-tool"));
+    if let Some(p) = beside.filter(|p| p.is_file()) {
+        return Some(p);
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("cve-bin-tool"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Why the comparison cannot run here, if it cannot.
+fn scan_peer_missing(args: &ScanPeerArgs) -> Option<String> {
+    let Some(python) = &args.python else {
+        return Some(
+            "skipped: cve-bin-tool not given (install it with `python3 -m venv V && \
+             V/bin/pip install cve-bin-tool` and pass --python V/bin/python)"
+                .to_string(),
+        );
+    };
+    let imports = Command::new(python)
+        .args(["-c", "import cve_bin_tool.cvedb"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !imports {
+        return Some(format!(
+            "skipped: cve-bin-tool is not installed for {python} (pip install cve-bin-tool)"
+        ));
+    }
+    if find_cve_bin_tool(python).is_none() {
+        return Some(format!(
+            "skipped: no cve-bin-tool script beside {python} or on PATH"
+        ));
+    }
+    let mut needed: Vec<&str> = PEER_ADVISORIES.to_vec();
+    needed.push(PEER_KEV);
+    needed.extend(PEER_SBOMS.iter().map(|(_, _, p)| *p));
+    let missing: Vec<&str> = needed
+        .into_iter()
+        .filter(|p| !args.data.join(p).exists())
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!(
+            "skipped: missing under {}: {}",
+            args.data.display(),
+            missing.join(", ")
+        ));
+    }
+    None
+}
+
+/// Runs `command`, timing it; any exit code in `ok` counts as success.
+fn run_timed_codes(
+    mut command: Command,
+    program: &str,
+    ok: &[i32],
+) -> Result<Duration, BenchError> {
+    let t = Instant::now();
+    let output = command
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(io_context(format!("starting {program}")))?;
+    let elapsed = t.elapsed();
+    if !output.status.code().is_some_and(|c| ok.contains(&c)) {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(BenchError::Process {
+            program: program.to_string(),
+            status: output.status.to_string(),
+            stderr: stderr.chars().take(2000).collect(),
+        });
+    }
+    Ok(elapsed)
+}
+
+/// One finding, as either tool reports it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct PeerFinding {
+    /// Lower-case product name (cve-bin-tool: its product; Baton: the component name).
+    product: String,
+    version: String,
+    /// The identifier reported (cve-bin-tool: the CVE or the OSV id; Baton: the vulnerability).
+    id: String,
+    /// Every name of the vulnerability (Baton: the id and its aliases).
+    ids: BTreeSet<String>,
+    /// Other names the component answers to (Baton: purl name, CPE products).
+    names: BTreeSet<String>,
+    status: String,
+    detail: String,
+}
+
+fn json_str(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Baton's findings (`baton scan --format json`).
+fn baton_findings(doc: &serde_json::Value) -> Vec<PeerFinding> {
+    let empty = Vec::new();
+    doc.as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|f| {
+            let id = json_str(&f["vulnerability_id"]);
+            let mut ids: BTreeSet<String> = f["aliases"]
+                .as_array()
+                .unwrap_or(&empty)
+                .iter()
+                .map(json_str)
+                .collect();
+            ids.insert(id.clone());
+            let mut names = BTreeSet::new();
+            if let Some(p) = f["component_purl"].as_str()
+                && let Some(purl) = crate::purl::Purl::parse(p)
+            {
+                names.insert(purl.name.to_lowercase());
+            }
+            for cpe in f["component_cpes"].as_array().unwrap_or(&empty) {
+                if let Some(product) = cpe.as_str().and_then(|c| c.split(':').nth(4)) {
+                    names.insert(product.to_lowercase());
+                }
+            }
+            let detail = f["evidence"]
+                .as_array()
+                .and_then(|e| e.first())
+                .map(|e| json_str(&e["version"]))
+                .unwrap_or_default();
+            PeerFinding {
+                product: json_str(&f["component_name"]).to_lowercase(),
+                version: json_str(&f["component_version"]),
+                id,
+                ids,
+                names,
+                status: json_str(&f["status"]),
+                detail,
+            }
+        })
+        .collect()
+}
+
+/// cve-bin-tool's findings (`-f json`).
+fn cbt_findings(doc: &serde_json::Value) -> Vec<PeerFinding> {
+    let empty = Vec::new();
+    doc.as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|f| {
+            let id = json_str(&f["cve_number"]);
+            PeerFinding {
+                product: json_str(&f["product"]).to_lowercase(),
+                version: json_str(&f["version"]),
+                ids: BTreeSet::from([id.clone()]),
+                id,
+                names: BTreeSet::new(),
+                status: json_str(&f["remarks"]),
+                detail: format!("{} via {}", json_str(&f["vendor"]), json_str(&f["source"])),
+            }
+        })
+        .collect()
+}
+
+/// Whether cve-bin-tool's finding `c` and Baton's `b` are the same vulnerability of the same
+/// component.
+fn same_finding(c: &PeerFinding, b: &PeerFinding) -> bool {
+    b.ids.contains(&c.id)
+        && b.version == c.version
+        && (b.product == c.product || b.names.contains(&c.product))
+}
+
+/// Findings of one SBOM: (cve-bin-tool only, Baton only, both).
+fn diff_findings(
+    cbt: &[PeerFinding],
+    baton: &[PeerFinding],
+) -> (Vec<PeerFinding>, Vec<PeerFinding>, usize) {
+    let cbt_only: Vec<PeerFinding> = cbt
+        .iter()
+        .filter(|c| !baton.iter().any(|b| same_finding(c, b)))
+        .cloned()
+        .collect();
+    let baton_only: Vec<PeerFinding> = baton
+        .iter()
+        .filter(|b| !cbt.iter().any(|c| same_finding(c, b)))
+        .cloned()
+        .collect();
+    let both = baton.len() - baton_only.len();
+    (cbt_only, baton_only, both)
+}
+
+/// Runs the comparison and writes a plain-text table to `out`. When cve-bin-tool or the data
+/// is missing, the table says why and nothing else runs.
+pub fn run_bench_scan_peer(args: &ScanPeerArgs, out: &mut dyn Write) -> Result<(), BenchError> {
+    let mut table = Table::default();
+    let result = match scan_peer_missing(args) {
+        Some(reason) => {
+            table.row("baton scan vs cve-bin-tool", reason);
+            Ok(())
+        }
+        None => compare_scan_peer(args, &mut table),
+    };
+    table
+        .write_titled("baton bench scan-peer", out)
+        .map_err(io_context("writing the benchmark table"))?;
+    result
+}
+
+fn compare_scan_peer(args: &ScanPeerArgs, table: &mut Table) -> Result<(), BenchError> {
+    let python = args.python.as_deref().unwrap_or("python3");
+    let cbt = find_cve_bin_tool(python).unwrap_or_else(|| PathBuf::from("cve-bin-tool"));
+    let runs = args.runs.max(1);
+    let home = args.dir.join("cbt-home");
+    // A fresh database each time: cve-bin-tool appends to an existing one.
+    if home.exists() {
+        std::fs::remove_dir_all(&home)
+            .map_err(io_context(format!("removing {}", home.display())))?;
+    }
+    std::fs::create_dir_all(&home).map_err(io_context(format!("creating {}", home.display())))?;
+
+    // cve-bin-tool's database, from the same files Baton reads.
+    let mut nvd = Vec::new();
+    let mut osv = Vec::new();
+    for dir in PEER_ADVISORIES {
+        let files =
+            json_files_under(&args.data.join(dir)).map_err(io_context(format!("listing {dir}")))?;
+        if dir.starts_with("osv-") {
+            osv.extend(files);
+        } else {
+            nvd.extend(files);
+        }
+    }
+    let config = serde_json::json!({
+        "nvd": nvd,
+        "osv": osv,
+        "kev": args.data.join(PEER_KEV),
+    });
+    let config_path = args.dir.join("cbt-config.json");
+    let builder = args.dir.join("cbt_build.py");
+    std::fs::write(&config_path, config.to_string())
+        .map_err(io_context(format!("writing {}", config_path.display())))?;
+    std::fs::write(&builder, CBT_BUILDER)
+        .map_err(io_context(format!("writing {}", builder.display())))?;
+    let t = Instant::now();
+    let built = Command::new(python)
+        .arg(&builder)
+        .arg(&config_path)
+        .env("HOME", &home)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(io_context("starting the cve-bin-tool database builder"))?;
+    let build_time = t.elapsed();
+    if !built.status.success() {
+        return Err(BenchError::Process {
+            program: "cve-bin-tool database builder".to_string(),
+            status: built.status.to_string(),
+            stderr: String::from_utf8_lossy(&built.stderr)
+                .chars()
+                .take(2000)
+                .collect(),
+        });
+    }
+    let counts: serde_json::Value = serde_json::from_slice(&built.stdout).unwrap_or_default();
+    table.row(
+        "advisory data (both tools)",
+        format!(
+            "{} + KEV ({} OSV and {} NVD files)",
+            PEER_ADVISORIES.join(", "),
+            osv.len(),
+            nvd.len()
+        ),
+    );
+    table.row(
+        "cve-bin-tool database build",
+        format!(
+            "{} (once; its own importers): {} OSV records, {} NVD CVEs ({} skipped by \
+             format_data_api2: {}), {} ranges, {} KEV rows",
+            ms(build_time),
+            counts["osv_records"],
+            counts["nvd_cves"],
+            counts["nvd_skipped"].as_array().map_or(0, Vec::len),
+            counts["nvd_skipped"]
+                .as_array()
+                .map(|a| a.iter().map(json_str).collect::<Vec<_>>().join(" "))
+                .unwrap_or_default(),
+            counts["ranges"],
+            counts["kev"]
+        ),
+    );
+
+    let mut sboms: Vec<(String, &str, PathBuf)> = PEER_SBOMS
+        .iter()
+        .map(|(label, kind, path)| (label.to_string(), *kind, args.data.join(path)))
+        .collect();
+    for (n, (label, text)) in PEER_DEVICE_SBOMS.iter().enumerate() {
+        let path = args.dir.join(format!("device-{n}.cdx.json"));
+        std::fs::write(&path, text).map_err(io_context(format!("writing {}", path.display())))?;
+        sboms.push((label.to_string(), "cyclonedx", path));
+    }
+
+    // Where Baton's time goes, in process: reading the advisory files is most of a scan.
+    let advisory_paths: Vec<PathBuf> = PEER_ADVISORIES.iter().map(|a| args.data.join(a)).collect();
+    let t = Instant::now();
+    let advisories = crate::read_advisories(&advisory_paths, &mut io::sink())
+        .map_err(|e| io::Error::other(e.to_string()))
+        .map_err(io_context("reading the advisories"))?;
+    let read_time = t.elapsed();
+    let t = Instant::now();
+    let kev_path = args.data.join(PEER_KEV);
+    let kev_bytes =
+        std::fs::read(&kev_path).map_err(io_context(format!("reading {}", kev_path.display())))?;
+    let kev = baton_advisories::parse_kev(&kev_path.display().to_string(), &kev_bytes)
+        .map_err(|e| io::Error::other(e.to_string()))
+        .map_err(io_context("reading the KEV catalog"))?;
+    let kev_time = t.elapsed();
+    let t = Instant::now();
+    let index = Index::build(&advisories);
+    let index_time = t.elapsed();
+    table.row(
+        "baton in process",
+        format!(
+            "reading {} advisories {}, KEV {}, index {}",
+            advisories.len(),
+            ms(read_time),
+            ms(kev_time),
+            ms(index_time)
+        ),
+    );
+    let options = ScanOptions::default().with_kev(&kev);
+
+    let (mut baton_total, mut cbt_total) = (Duration::ZERO, Duration::ZERO);
+    let (mut all_cbt_only, mut all_baton_only, mut all_both) = (0, 0, 0);
+    for (n, (label, kind, path)) in sboms.iter().enumerate() {
+        let baton_out = args.dir.join(format!("baton-{n}.json"));
+        let cbt_out = args.dir.join(format!("cbt-{n}.json"));
+        let mut baton_times = Vec::new();
+        let mut cbt_times = Vec::new();
+        for _ in 0..runs {
+            let stdout = File::create(&baton_out)
+                .map_err(io_context(format!("creating {}", baton_out.display())))?;
+            let mut command = Command::new(&args.baton_exe);
+            command
+                .arg("scan")
+                .arg("--sbom")
+                .arg(path)
+                .arg("--advisories")
+                .args(PEER_ADVISORIES.iter().map(|a| args.data.join(a)))
+                .arg("--kev")
+                .arg(args.data.join(PEER_KEV))
+                .args(["--format", "json"])
+                .stdin(Stdio::null())
+                .stdout(stdout);
+            baton_times.push(run_timed_codes(command, "baton scan", &[0])?);
+
+            // cve-bin-tool does not overwrite a report: it picks another name.
+            if cbt_out.exists() {
+                std::fs::remove_file(&cbt_out)
+                    .map_err(io_context(format!("removing {}", cbt_out.display())))?;
+            }
+            let mut command = Command::new(&cbt);
+            command
+                .args(["--offline", "-l", "error", "--sbom", kind, "--sbom-file"])
+                .arg(path)
+                .args(["-f", "json", "-o"])
+                .arg(&cbt_out)
+                .env("HOME", &home)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null());
+            // Exit code 1 means "CVEs found".
+            cbt_times.push(run_timed_codes(command, "cve-bin-tool", &[0, 1])?);
+        }
+        baton_times.sort();
+        cbt_times.sort();
+        let (b, c) = (median(&baton_times), median(&cbt_times));
+        baton_total += b;
+        cbt_total += c;
+        let read = |p: &Path| -> serde_json::Value {
+            std::fs::read(p)
+                .ok()
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .unwrap_or(serde_json::Value::Array(Vec::new()))
+        };
+        let in_process = std::fs::read(path)
+            .ok()
+            .and_then(|bytes| baton_sbom::parse(&path.display().to_string(), &bytes).ok())
+            .map(|parsed| {
+                let t = Instant::now();
+                let _report = scan_with_index(&parsed.sbom, &index, &options);
+                t.elapsed()
+            });
+        let baton = baton_findings(&read(&baton_out));
+        let cbt_found = cbt_findings(&read(&cbt_out));
+        let (cbt_only, baton_only, both) = diff_findings(&cbt_found, &baton);
+        all_cbt_only += cbt_only.len();
+        all_baton_only += baton_only.len();
+        all_both += both;
+        table.row(
+            label.clone(),
+            format!(
+                "baton {} / cve-bin-tool {} (medians of {runs}; {:.0}×; in process the scan \
+                 itself takes {}); findings: baton {}, cve-bin-tool {}, same {both}",
+                ms(b),
+                ms(c),
+                ratio(c, b),
+                in_process.map_or_else(|| "n/a".to_string(), ms),
+                baton.len(),
+                cbt_found.len()
+            ),
+        );
+        // cve-bin-tool's findings are all "affected"; say where Baton's answer for the same
+        // finding is another.
+        for c in &cbt_found {
+            if let Some(b) = baton
+                .iter()
+                .find(|b| same_finding(c, b) && b.status != "affected")
+            {
+                table.row(
+                    "  both; baton says",
+                    format!(
+                        "{} {} {} = {}: baton {}: {}",
+                        c.product, c.version, c.id, b.id, b.status, b.detail
+                    ),
+                );
+            }
+        }
+        for f in &cbt_only {
+            let baton_status = baton
+                .iter()
+                .find(|b| b.ids.contains(&f.id))
+                .map(|b| format!("baton: {} for {} {}", b.status, b.product, b.version))
+                .unwrap_or_else(|| "baton: not reported".to_string());
+            table.row(
+                "  cve-bin-tool only",
+                format!(
+                    "{} {} {} ({}); {baton_status}",
+                    f.product, f.version, f.id, f.detail
+                ),
+            );
+        }
+        for f in &baton_only {
+            table.row(
+                "  baton only",
+                format!(
+                    "{} {} {} [{}] {}: {}",
+                    f.product,
+                    f.version,
+                    f.id,
+                    f.ids
+                        .iter()
+                        .filter(|i| **i != f.id)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    f.status,
+                    f.detail
+                ),
+            );
+        }
+    }
+    table.row(
+        "all SBOMs",
+        format!(
+            "baton {} / cve-bin-tool {} ({:.0}×, {}); findings only cve-bin-tool reports: \
+             {all_cbt_only}; only Baton: {all_baton_only}; both: {all_both}",
+            ms(baton_total),
+            ms(cbt_total),
+            ratio(cbt_total, baton_total),
+            if ratio(cbt_total, baton_total) >= 20.0 {
+                "meets the 20× target"
+            } else {
+                "below the 20× target"
+            }
+        ),
+    );
+    Ok(())
+}
+
+fn ratio(slow: Duration, fast: Duration) -> f64 {
+    if fast.is_zero() {
+        0.0
+    } else {
+        slow.as_secs_f64() / fast.as_secs_f64()
+    }
 }

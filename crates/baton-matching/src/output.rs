@@ -164,11 +164,16 @@ pub fn to_cyclonedx(sbom: &Sbom, findings: &[Finding], on: NaiveDate) -> Value {
     if let Some(s) = &sbom.subject {
         metadata.insert("component".into(), cdx_component(s));
     }
+    // bom-refs must be unique in a BOM: a component listed twice is written once, and the
+    // subject (which SPDX documents may also list as a package) only in the metadata, where
+    // `affects` refs still find it.
     let mut seen = std::collections::HashSet::new();
+    if let Some(s) = &sbom.subject {
+        seen.insert(s.reference.clone());
+    }
     let components: Vec<Value> = sbom
         .components
         .iter()
-        // bom-refs must be unique in a BOM.
         .filter(|c| seen.insert(c.reference.clone()))
         .map(cdx_component)
         .collect();

@@ -507,17 +507,18 @@ struct ReleaseInput {
 /// The releases' components as the engine sees them. With `advisories`, only the components
 /// those advisories can reach by a match key, and every component named by CPE (the platform an
 /// NVD configuration is evaluated against), so a new advisory reads a few rows per release.
+/// Links, components and releases are read apart and joined here: each query stays on its
+/// index on both databases.
 fn load_inputs(
     db: &mut Db,
     releases: Option<&[i64]>,
     advisories: Option<&[i64]>,
 ) -> Result<Vec<ReleaseInput>, StoreError> {
-    let head = "SELECT c.kind, c.name, c.version, c.supplier, c.purl, c.cpes, c.id, rc.release_id, rc.reference, m.manufacturer_id FROM release_components rc JOIN components c ON c.id = rc.component_id JOIN releases r ON r.id = rc.release_id JOIN device_models m ON m.id = r.model_id";
-    let reach = match advisories {
-        None => String::new(),
-        Some([]) => " AND 1 = 0".to_string(),
+    // Which components a few advisories can reach; None: every component.
+    let reached: Option<HashSet<i64>> = match advisories {
+        None => None,
         Some(ads) => {
-            let mut reached = BTreeSet::new();
+            let mut set = HashSet::new();
             for chunk in ads.chunks(CHUNK) {
                 for r in db.query(
                     &format!(
@@ -526,36 +527,75 @@ fn load_inputs(
                     ),
                     &[],
                 )? {
-                    reached.extend(r[0].int());
+                    set.extend(r[0].int());
                 }
             }
-            let reached: Vec<i64> = reached.into_iter().collect();
-            if reached.is_empty() {
-                " AND c.platform = 1".to_string()
-            } else if reached.len() <= 5_000 {
-                format!(" AND (c.platform = 1 OR c.id IN ({}))", ids_sql(&reached))
-            } else {
-                String::new()
+            Some(set)
+        }
+    };
+    let link_sql = "SELECT release_id, position, reference, component_id FROM release_components";
+    let release_sql =
+        "SELECT r.id, m.manufacturer_id FROM releases r JOIN device_models m ON m.id = r.model_id";
+    let mut links = Vec::new();
+    let mut makers: HashMap<i64, i64> = HashMap::new();
+    let mut collect_makers = |rows: Vec<Vec<Value>>| {
+        for r in rows {
+            if let (Some(id), Some(m)) = (r[0].int(), r[1].int()) {
+                makers.insert(id, m);
             }
         }
     };
-    let mut rows = Vec::new();
     match releases {
-        None => rows = db.query(&format!("{head} ORDER BY rc.release_id, rc.position"), &[])?,
+        None => {
+            links = db.query(&format!("{link_sql} ORDER BY release_id, position"), &[])?;
+            collect_makers(db.query(release_sql, &[])?);
+        }
         Some(ids) => {
             for chunk in ids.chunks(CHUNK) {
-                rows.extend(db.query(
+                let list = ids_sql(chunk);
+                links.extend(db.query(
                     &format!(
-                        "{head} WHERE rc.release_id IN ({}){reach} ORDER BY rc.release_id, rc.position",
-                        ids_sql(chunk)
+                        "{link_sql} WHERE release_id IN ({list}) ORDER BY release_id, position"
                     ),
                     &[],
                 )?);
+                collect_makers(db.query(&format!("{release_sql} WHERE r.id IN ({list})"), &[])?);
+            }
+        }
+    }
+    // The components the links name (all of them for a full match).
+    let component_sql =
+        "SELECT kind, name, version, supplier, purl, cpes, id, platform FROM components";
+    let mut bases: HashMap<i64, (ComponentBase, bool)> = HashMap::new();
+    let mut keep_row = |r: &[Value]| {
+        let id = r[6].int().unwrap_or(0);
+        let platform = r[7].int() == Some(1);
+        if platform || reached.as_ref().is_none_or(|set| set.contains(&id)) {
+            bases.insert(id, (base_row(r), platform));
+        }
+    };
+    if releases.is_none() {
+        for r in db.query(component_sql, &[])? {
+            keep_row(&r);
+        }
+    } else {
+        let wanted: Vec<i64> = links
+            .iter()
+            .filter_map(|l| l[3].int())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in wanted.chunks(CHUNK) {
+            for r in db.query(
+                &format!("{component_sql} WHERE id IN ({})", ids_sql(chunk)),
+                &[],
+            )? {
+                keep_row(&r);
             }
         }
     }
     let component_ids: Vec<i64> = {
-        let set: BTreeSet<i64> = rows.iter().filter_map(|r| r[6].int()).collect();
+        let set: BTreeSet<i64> = bases.keys().copied().collect();
         set.into_iter().collect()
     };
     let idents = if releases.is_none() {
@@ -568,16 +608,20 @@ fn load_inputs(
         by_component.entry(i.component_id).or_default().push(i);
     }
     let mut out: Vec<ReleaseInput> = Vec::new();
-    for r in rows {
-        let id = r[6].int().unwrap_or(0);
-        let release = r[7].int().unwrap_or(0);
-        let reference = r[8].text().unwrap_or_default();
+    for l in links {
+        let (Some(release), Some(id)) = (l[0].int(), l[3].int()) else {
+            continue;
+        };
+        let Some((base, _)) = bases.get(&id) else {
+            continue;
+        };
+        let reference = l[2].text().unwrap_or_default();
         let idents = by_component.get(&id).map(Vec::as_slice).unwrap_or_default();
-        let (c, cap) = effective(id, reference, &base_row(&r), idents);
+        let (c, cap) = effective(id, reference, base, idents);
         if out.last().is_none_or(|x| x.release != release) {
             out.push(ReleaseInput {
                 release,
-                manufacturer: r[9].int().unwrap_or(0),
+                manufacturer: makers.get(&release).copied().unwrap_or(0),
                 components: Vec::new(),
             });
         }

@@ -25,13 +25,16 @@ use std::cmp::Ordering;
 
 use crate::num::Num;
 
+/// A checked Debian version: its epoch, and where the upstream version
+/// and the revision lie in the text, which itself stays in
+/// [`crate::Version`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DebVersion {
     epoch: Num,
-    /// `upstream[-revision]` after the epoch.
-    rest: Box<str>,
-    /// Length of the upstream part of `rest`.
-    upstream_len: usize,
+    /// Start and end of the upstream version.
+    upstream: (usize, usize),
+    /// Start of the revision after the last `-`, if there is one.
+    revision: Option<usize>,
 }
 
 impl DebVersion {
@@ -60,35 +63,43 @@ impl DebVersion {
         if upstream.is_empty() {
             return Err("empty upstream version".to_string());
         }
-        if let Some(c) = upstream
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~' | '-' | ':')))
+        if !upstream
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'~' | b'-' | b':'))
+            && let Some(c) = upstream
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~' | '-' | ':')))
         {
             return Err(format!(
                 "character {c:?} is not allowed in the upstream version"
             ));
         }
-        if let Some(c) = revision
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~')))
+        if !revision
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'~'))
+            && let Some(c) = revision
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~')))
         {
             return Err(format!("character {c:?} is not allowed in the revision"));
         }
+        let start = text.len() - rest.len();
+        let end = start + upstream.len();
         Ok(DebVersion {
             epoch,
-            rest: rest.into(),
-            upstream_len: upstream.len(),
+            upstream: (start, end),
+            revision: (end < text.len()).then_some(end + 1),
         })
     }
 
-    fn upstream(&self) -> &[u8] {
-        &self.rest.as_bytes()[..self.upstream_len]
+    fn upstream<'a>(&self, text: &'a [u8]) -> &'a [u8] {
+        text.get(self.upstream.0..self.upstream.1)
+            .unwrap_or_default()
     }
 
-    fn revision(&self) -> &[u8] {
-        self.rest
-            .as_bytes()
-            .get(self.upstream_len + 1..)
+    fn revision<'a>(&self, text: &'a [u8]) -> &'a [u8] {
+        self.revision
+            .and_then(|start| text.get(start..))
             .unwrap_or_default()
     }
 }
@@ -144,17 +155,10 @@ fn compare_part(a: &[u8], b: &[u8]) -> Ordering {
     Ordering::Equal
 }
 
-impl Ord for DebVersion {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.epoch
-            .cmp(&other.epoch)
-            .then_with(|| compare_part(self.upstream(), other.upstream()))
-            .then_with(|| compare_part(self.revision(), other.revision()))
-    }
-}
-
-impl PartialOrd for DebVersion {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// dpkg order of two checked versions, given with their texts.
+pub(crate) fn compare(a: &DebVersion, a_text: &[u8], b: &DebVersion, b_text: &[u8]) -> Ordering {
+    a.epoch
+        .cmp(&b.epoch)
+        .then_with(|| compare_part(a.upstream(a_text), b.upstream(b_text)))
+        .then_with(|| compare_part(a.revision(a_text), b.revision(b_text)))
 }

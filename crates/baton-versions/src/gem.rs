@@ -16,6 +16,7 @@
 use std::cmp::Ordering;
 
 use crate::num::Num;
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GemVersion {
@@ -29,23 +30,20 @@ enum Segment {
 }
 
 fn is_valid(t: &str) -> bool {
-    let (main, pre) = match t.split_once('-') {
-        Some((m, p)) => (m, Some(p)),
-        None => (t, None),
+    let (main, pre) = match text::split_once(t, b'-') {
+        Some((m, p)) => (m.as_bytes(), Some(p.as_bytes())),
+        None => (t.as_bytes(), None),
     };
-    let mut parts = main.split('.');
-    let head_ok = parts
-        .next()
-        .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_digit()));
-    if !head_ok || !parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric())) {
+    let head = main.iter().position(|b| *b == b'.').unwrap_or(main.len());
+    if head == 0 || !main[..head].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    match pre {
-        None => true,
-        Some(p) => p
-            .split('.')
-            .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')),
+    if let Some(rest) = main.get(head + 1..)
+        && !text::dotted_labels(rest, |b| b.is_ascii_alphanumeric())
+    {
+        return false;
     }
+    pre.is_none_or(|p| text::dotted_labels(p, |b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
 fn drop_trailing_zeros(segments: &mut Vec<Segment>) {
@@ -63,13 +61,11 @@ impl GemVersion {
                     .to_string(),
             );
         }
-        let t = if t.is_empty() {
-            "0".to_string()
-        } else {
-            t.replace('-', ".pre.")
-        };
-        let mut head = Vec::new();
-        let mut tail = Vec::new();
+        // Read as if each `-` were `.pre.`, without building that string.
+        // The numbers before the first letters are the head; from the first
+        // letters on, the tail. Trailing zeros go from each.
+        let mut segments = Vec::with_capacity(4);
+        let mut in_tail = false;
         let bytes = t.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -78,25 +74,31 @@ impl GemVersion {
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                let n = Segment::Num(Num::from_digits(&t[start..i]));
-                if tail.is_empty() {
-                    head.push(n)
-                } else {
-                    tail.push(n)
-                }
+                segments.push(Segment::Num(Num::from_digits(&t[start..i])));
             } else if bytes[i].is_ascii_alphabetic() {
                 while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                     i += 1;
                 }
-                tail.push(Segment::Str(t[start..i].into()));
+                if !in_tail {
+                    drop_trailing_zeros(&mut segments);
+                    in_tail = true;
+                }
+                segments.push(Segment::Str(t[start..i].into()));
             } else {
+                if bytes[i] == b'-' {
+                    if !in_tail {
+                        drop_trailing_zeros(&mut segments);
+                        in_tail = true;
+                    }
+                    segments.push(Segment::Str("pre".into()));
+                }
                 i += 1;
             }
         }
-        drop_trailing_zeros(&mut head);
-        drop_trailing_zeros(&mut tail);
-        head.extend(tail);
-        Ok(GemVersion { segments: head })
+        // The tail, when there is one, starts with letters, so this never
+        // reaches into the head.
+        drop_trailing_zeros(&mut segments);
+        Ok(GemVersion { segments })
     }
 }
 

@@ -40,16 +40,20 @@ enum Component {
 
 fn classify_word(word: &str) -> Component {
     let first = word.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
-    match word.to_ascii_lowercase().as_str() {
-        "patch" | "post" | "pl" => Component::PostRelease(first),
-        _ => Component::PreRelease(first),
+    if ["patch", "post", "pl"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+    {
+        Component::PostRelease(first)
+    } else {
+        Component::PreRelease(first)
     }
 }
 
 impl GenericVersion {
     pub(crate) fn parse(text: &str) -> Result<GenericVersion, String> {
         let bytes = text.as_bytes();
-        let mut components = Vec::new();
+        let mut components = Vec::with_capacity(4);
         let mut i = 0;
         while i < bytes.len() {
             let start = i;

@@ -36,10 +36,12 @@ pub mod nuget;
 mod num;
 pub mod nvd;
 pub mod osv;
+mod plain;
 pub mod pypi;
 pub mod rpm;
 mod scheme;
 pub mod semver_family;
+mod text;
 pub mod vers;
 mod version;
 

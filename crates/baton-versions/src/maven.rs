@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::num::Num;
+use crate::text;
 
 /// Maven rejects longer strings (ComparableVersion's bound).
 const MAX_LENGTH: usize = 256;
@@ -139,6 +140,13 @@ impl MavenVersion {
         if text.len() > MAX_LENGTH {
             return Err(format!("longer than {MAX_LENGTH} characters"));
         }
+        if let Some(v) = MavenVersion::numbers_only(text) {
+            return Ok(v);
+        }
+        Ok(MavenVersion::parse_general(text))
+    }
+
+    fn parse_general(text: &str) -> MavenVersion {
         let lower: Cow<'_, str> = if text
             .bytes()
             .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
@@ -220,13 +228,32 @@ impl MavenVersion {
             normalize(&mut list);
             closed = Some(list);
         }
-        Ok(MavenVersion {
+        MavenVersion {
             items: closed.unwrap_or_default(),
-        })
+        }
     }
 }
 
 /// Trims trailing null items, as ComparableVersion's `ListItem.normalize`.
+impl MavenVersion {
+    /// The common shape `1.2.3` (digits and dots only) read directly: one
+    /// flat list of numbers, empty items reading as `0`, trailing zeros
+    /// trimmed, as the general reading gives for it.
+    fn numbers_only(text: &str) -> Option<MavenVersion> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return None;
+        }
+        let mut items = Vec::with_capacity(1 + text.len() / 2);
+        for part in text::split(text, b'.') {
+            items.push(Item::Int(Num::from_digits(part)));
+        }
+        while items.last().is_some_and(Item::is_null) {
+            items.pop();
+        }
+        Some(MavenVersion { items })
+    }
+}
+
 fn normalize(list: &mut Vec<Item>) {
     let mut i = list.len();
     while i > 0 {
@@ -375,6 +402,21 @@ mod tests {
         match MavenVersion::parse(s) {
             Ok(v) => v,
             Err(e) => panic!("{s}: {e}"),
+        }
+    }
+
+    #[test]
+    fn numbers_only_reads_as_the_general_reading() {
+        let alphabet = ["0", "1", "00", "7", "10", ".", "."];
+        for n in 0..20_000u64 {
+            let mut k = n;
+            let mut s = String::new();
+            while k > 0 || s.is_empty() {
+                s.push_str(alphabet[(k % 7) as usize]);
+                k /= 7;
+            }
+            let fast = MavenVersion::numbers_only(&s).expect("digits and dots");
+            assert_eq!(fast, MavenVersion::parse_general(&s), "{s:?}");
         }
     }
 

@@ -12,6 +12,7 @@
 use std::cmp::Ordering;
 
 use crate::num::Num;
+use crate::text;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NugetVersion {
@@ -27,6 +28,10 @@ enum Label {
 }
 
 fn check_identifiers(part: &str, what: &str) -> Result<(), String> {
+    // The usual case, checked in one pass.
+    if text::dotted_labels(part.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Ok(());
+    }
     for id in part.split('.') {
         if id.is_empty() {
             return Err(format!("empty {what} label"));
@@ -43,23 +48,22 @@ fn check_identifiers(part: &str, what: &str) -> Result<(), String> {
 
 impl NugetVersion {
     pub(crate) fn parse(text: &str) -> Result<NugetVersion, String> {
-        let (rest, metadata) = match text.split_once('+') {
+        let (rest, metadata) = match text::split_once(text, b'+') {
             Some((r, m)) => (r, Some(m)),
             None => (text, None),
         };
         if let Some(m) = metadata {
             check_identifiers(m, "metadata")?;
         }
-        let (core, pre) = match rest.split_once('-') {
+        let (core, pre) = match text::split_once(rest, b'-') {
             Some((c, p)) => (c, Some(p)),
             None => (rest, None),
         };
-        let parts: Vec<&str> = core.split('.').collect();
-        if parts.len() > 4 {
+        if core.bytes().filter(|b| *b == b'.').count() > 3 {
             return Err("more than four numbers".to_string());
         }
         let mut numbers = [Num::ZERO, Num::ZERO, Num::ZERO, Num::ZERO];
-        for (slot, part) in numbers.iter_mut().zip(&parts) {
+        for (slot, part) in numbers.iter_mut().zip(text::split(core, b'.')) {
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("{part:?} is not a number"));
             }
@@ -68,7 +72,7 @@ impl NugetVersion {
         let mut labels = Vec::new();
         if let Some(p) = pre {
             check_identifiers(p, "pre-release")?;
-            for id in p.split('.') {
+            for id in text::split(p, b'.') {
                 labels.push(if id.bytes().all(|b| b.is_ascii_digit()) {
                     Label::Num(Num::from_digits(id))
                 } else {

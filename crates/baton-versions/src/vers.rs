@@ -27,6 +27,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+use crate::plain::{self, Plain};
 use crate::{RangeError, Scheme, Version};
 
 /// A `vers` comparator. `Star` (`*`) is not one: see [`VersRange::is_star`].
@@ -88,6 +89,10 @@ pub struct VersRange {
     /// `None` for the scheme-less `vers:all/*` and `vers:none/*`.
     scheme: Option<Scheme>,
     body: Body,
+    /// The constraints' versions read as plain numbers, when all are
+    /// (see [`crate::plain`]): plain versions are then answered without
+    /// being parsed.
+    plain: Option<Box<[(Comparator, Plain)]>>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +191,11 @@ pub fn parse_vers(range: &str) -> Result<VersRange, RangeError> {
             } else {
                 Body::Nothing
             };
-            return Ok(VersRange { scheme: None, body });
+            return Ok(VersRange {
+                scheme: None,
+                body,
+                plain: None,
+            });
         }
         "invalid" => {
             return Err(vers_error(
@@ -203,6 +212,7 @@ pub fn parse_vers(range: &str) -> Result<VersRange, RangeError> {
         return Ok(VersRange {
             scheme: Some(scheme),
             body: Body::Star,
+            plain: None,
         });
     }
     if constraints.starts_with('|') {
@@ -211,7 +221,8 @@ pub fn parse_vers(range: &str) -> Result<VersRange, RangeError> {
     if constraints.ends_with('|') {
         return Err(vers_error(range, "trailing '|' is not permitted"));
     }
-    let mut parsed = Vec::new();
+    let mut parsed =
+        Vec::with_capacity(1 + memchr::memchr_iter(b'|', constraints.as_bytes()).count());
     for item in constraints.split('|') {
         if item.is_empty() {
             return Err(vers_error(range, "consecutive '|' are not permitted"));
@@ -263,6 +274,10 @@ pub fn parse_vers(range: &str) -> Result<VersRange, RangeError> {
     validate(range, &parsed)?;
     Ok(VersRange {
         scheme: Some(scheme),
+        plain: plain::read_all(
+            scheme,
+            parsed.iter().map(|c| (c.comparator, c.version.as_str())),
+        ),
         body: Body::Constraints(parsed),
     })
 }
@@ -356,6 +371,16 @@ impl VersRange {
         match (self.scheme, &self.body) {
             (None, Body::Star) => Ok(true),
             (None, _) => Ok(false),
+            (Some(scheme), _)
+                if let Some(bounds) = &self.plain
+                    && let Some(v) = Plain::read(scheme, version) =>
+            {
+                let mut containment = Containment::default();
+                for (comparator, bound) in bounds {
+                    containment.add(*comparator, v.cmp(bound, scheme));
+                }
+                Ok(containment.answer())
+            }
             (Some(scheme), _) => self.contains_version(&Version::parse(scheme, version)?),
         }
     }
@@ -384,65 +409,94 @@ impl VersRange {
             }
             (Body::Constraints(c), _) => c.as_slice(),
         };
-        let mut stack = [Ordering::Equal; 16];
-        let mut heap = Vec::new();
-        let positions: &mut [Ordering] = if constraints.len() <= stack.len() {
-            &mut stack[..constraints.len()]
-        } else {
-            heap.resize(constraints.len(), Ordering::Equal);
-            &mut heap
-        };
-        for (slot, c) in positions.iter_mut().zip(constraints) {
-            *slot = version.locate(&c.version)?;
+        if version.is_wildcard() && !constraints.is_empty() {
+            return Err(crate::VersionError::Wildcard {
+                scheme: version.scheme(),
+                version: version.as_str().to_string(),
+            }
+            .into());
         }
-        Ok(contains_positions(constraints, positions))
+        let mut containment = Containment::default();
+        for c in constraints {
+            containment.add(c.comparator, version.locate_concrete(&c.version)?);
+        }
+        Ok(containment.answer())
     }
 }
 
-/// The specification's containment algorithm, given where the version lies
-/// relative to each constraint's version.
-fn contains_positions(constraints: &[Constraint], positions: &[Ordering]) -> bool {
-    let pairs = || {
-        constraints
-            .iter()
-            .map(|c| c.comparator)
-            .zip(positions.iter().copied())
-    };
-    if pairs().any(|(c, p)| {
-        matches!(c, Comparator::Eq | Comparator::Le | Comparator::Ge) && p == Ordering::Equal
-    }) {
-        return true;
-    }
-    if pairs().any(|(c, p)| c == Comparator::Ne && p == Ordering::Equal) {
-        return false;
-    }
-    if pairs().all(|(c, _)| c == Comparator::Ne) {
-        return true;
-    }
-    let mut bounds = pairs().filter(|(c, _)| !matches!(c, Comparator::Eq | Comparator::Ne));
-    let Some(first) = bounds.next() else {
-        return false;
-    };
-    let mut current = first;
-    let mut single = true;
-    if first.0.is_upper() && first.1 == Ordering::Less {
-        return true;
-    }
-    for next in bounds {
-        single = false;
-        if current.0.is_lower()
-            && next.0.is_upper()
-            && current.1 == Ordering::Greater
-            && next.1 == Ordering::Less
+/// The specification's containment algorithm, fed with where the version
+/// lies relative to each constraint's version, in order, and answered
+/// once all are seen.
+#[derive(Default)]
+struct Containment {
+    /// An `=`, `<=` or `>=` constraint matched the version.
+    equal: bool,
+    /// A `!=` constraint matched the version.
+    excluded: bool,
+    /// Some constraint is not `!=`.
+    not_only_ne: bool,
+    /// The first and the last bound (`<`, `<=`, `>`, `>=`) and their count.
+    first: Option<(Comparator, Ordering)>,
+    last: Option<(Comparator, Ordering)>,
+    bounds: usize,
+    /// The version lies strictly between a lower bound and the upper bound
+    /// after it.
+    between: bool,
+}
+
+impl Containment {
+    fn add(&mut self, comparator: Comparator, position: Ordering) {
+        if matches!(comparator, Comparator::Eq | Comparator::Le | Comparator::Ge)
+            && position == Ordering::Equal
         {
+            self.equal = true;
+        }
+        if comparator == Comparator::Ne {
+            self.excluded |= position == Ordering::Equal;
+            return;
+        }
+        self.not_only_ne = true;
+        if comparator == Comparator::Eq {
+            return;
+        }
+        let current = (comparator, position);
+        match self.last {
+            None => self.first = Some(current),
+            Some(previous) => {
+                if previous.0.is_lower()
+                    && current.0.is_upper()
+                    && previous.1 == Ordering::Greater
+                    && current.1 == Ordering::Less
+                {
+                    self.between = true;
+                }
+            }
+        }
+        self.last = Some(current);
+        self.bounds += 1;
+    }
+
+    fn answer(&self) -> bool {
+        if self.equal {
             return true;
         }
-        current = next;
+        if self.excluded {
+            return false;
+        }
+        if !self.not_only_ne {
+            return true;
+        }
+        let (Some(first), Some(last)) = (self.first, self.last) else {
+            return false;
+        };
+        if (first.0.is_upper() && first.1 == Ordering::Less) || self.between {
+            return true;
+        }
+        if self.bounds == 1 {
+            return first.0.accepts(first.1);
+        }
+        last.0.is_lower() && last.1 == Ordering::Greater
     }
-    if single {
-        return first.0.accepts(first.1);
-    }
-    current.0.is_lower() && current.1 == Ordering::Greater
 }
 
 fn encode_version(v: &str, out: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -47,6 +47,15 @@ impl Text {
             Text::Heap(s) => s,
         }
     }
+
+    /// The bytes of the string, without checking UTF-8 again (the schemes
+    /// that compare the text itself only hold ASCII).
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Text::Heap(s) => s.as_bytes(),
+        }
+    }
 }
 
 impl fmt::Debug for Text {
@@ -58,7 +67,8 @@ impl fmt::Debug for Text {
 #[derive(Debug, Clone)]
 enum Repr {
     Semver(semver::Version),
-    Pypi(Box<pep440_rs::Version>),
+    /// `pep440_rs::Version` is a pointer already.
+    Pypi(pep440_rs::Version),
     Maven(maven::MavenVersion),
     Deb(deb::DebVersion),
     Rpm(rpm::RpmVersion),
@@ -72,7 +82,7 @@ enum Repr {
 impl Version {
     /// Reads `text` as a version of `scheme`.
     pub fn parse(scheme: Scheme, text: &str) -> Result<Version, VersionError> {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             return Err(VersionError::Empty { scheme });
         }
         let invalid = |reason: String| VersionError::Invalid {
@@ -86,7 +96,7 @@ impl Version {
             }
             Scheme::Npm => Repr::Semver(semver_family::parse_npm(text).map_err(invalid)?),
             Scheme::Golang => Repr::Semver(semver_family::parse_golang(text).map_err(invalid)?),
-            Scheme::Pypi => Repr::Pypi(Box::new(pypi::parse(text).map_err(invalid)?)),
+            Scheme::Pypi => Repr::Pypi(pypi::parse(text).map_err(invalid)?),
             Scheme::Maven => Repr::Maven(maven::MavenVersion::parse(text).map_err(invalid)?),
             Scheme::Deb => Repr::Deb(deb::DebVersion::parse(text).map_err(invalid)?),
             Scheme::Rpm => Repr::Rpm(rpm::RpmVersion::parse(text).map_err(invalid)?),
@@ -149,6 +159,12 @@ impl Version {
         self.order(bound, Mode::Locate)
     }
 
+    /// [`Version::locate`] for a version known not to be a wildcard
+    /// pattern and of the bound's scheme.
+    pub(crate) fn locate_concrete(&self, bound: &Version) -> Result<Ordering, VersionError> {
+        self.order(bound, Mode::Locate)
+    }
+
     /// Order of two range bounds, used to check that constraints are
     /// sorted; overlapping wildcard patterns compare `Equal`.
     pub(crate) fn bound_order(&self, other: &Version) -> Result<Ordering, VersionError> {
@@ -166,8 +182,18 @@ impl Version {
             (Repr::Semver(a), Repr::Semver(b)) => Ok(a.cmp_precedence(b)),
             (Repr::Pypi(a), Repr::Pypi(b)) => Ok(a.cmp(b)),
             (Repr::Maven(a), Repr::Maven(b)) => Ok(a.cmp(b)),
-            (Repr::Deb(a), Repr::Deb(b)) => Ok(a.cmp(b)),
-            (Repr::Rpm(_), Repr::Rpm(_)) => Ok(rpm::compare(self.as_str(), other.as_str())),
+            (Repr::Deb(a), Repr::Deb(b)) => Ok(deb::compare(
+                a,
+                self.text.as_bytes(),
+                b,
+                other.text.as_bytes(),
+            )),
+            (Repr::Rpm(a), Repr::Rpm(b)) => Ok(rpm::compare(
+                a,
+                self.text.as_bytes(),
+                b,
+                other.text.as_bytes(),
+            )),
             (Repr::Nuget(a), Repr::Nuget(b)) => Ok(a.cmp(b)),
             (Repr::Gem(a), Repr::Gem(b)) => Ok(a.cmp(b)),
             (Repr::Apk(a), Repr::Apk(b)) => Ok(a.cmp(b)),
@@ -186,6 +212,16 @@ impl Version {
             right: other.as_str().to_string(),
             reason,
         })
+    }
+}
+
+/// Whether `text` is empty or only whitespace, without walking the whole
+/// string in the usual case of a first character that is plainly not
+/// whitespace.
+fn is_blank(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => text.trim().is_empty(),
     }
 }
 

@@ -323,6 +323,9 @@ fn debian_policy_examples() {
     equal(Scheme::Deb, "0:1.0", "1.0");
     equal(Scheme::Deb, "1.0", "1.0-0");
     equal(Scheme::Deb, "1.01", "1.1");
+    // A run of zeros reads as no number, so `~` comes next: dpkg --compare-versions 1a gt 1a0~
+    // (the `debversion` crate says otherwise).
+    ascending(Scheme::Deb, &["1a0~", "1a"]);
     // A letter sorts after the start of a number.
     ascending(Scheme::Deb, &["1.0-1", "a1.0-1"]);
     for v in [

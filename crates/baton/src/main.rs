@@ -271,6 +271,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
+    ScanPeer {
+        /// A Python with cve-bin-tool installed (the comparison is skipped without it)
+        #[arg(long)]
+        python: Option<String>,
+        /// The shared data folder
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Stored matching at fleet scale: full re-match, one new advisory to its affected assets,
     /// one new SBOM to its findings, peak memory; SQLite, and PostgreSQL with --postgres
     Fleet {
@@ -1130,6 +1143,30 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 &python,
                 dir.as_deref(),
             )?;
+        }
+        Command::Bench {
+            what:
+                Some(BenchWhat::ScanPeer {
+                    python,
+                    data,
+                    runs,
+                    dir,
+                }),
+            ..
+        } => {
+            let dir = match dir {
+                Some(d) => d,
+                None => demo::new_temp_dir("baton-bench-scan-peer")?,
+            };
+            std::fs::create_dir_all(&dir)?;
+            let args = baton_matching::bench::ScanPeerArgs {
+                python,
+                baton_exe: std::env::current_exe()?,
+                data,
+                dir,
+                runs,
+            };
+            baton_matching::bench::run_bench_scan_peer(&args, &mut *out)?;
         }
         Command::Bench {
             what:
