@@ -277,6 +277,17 @@ impl Db {
         }
     }
 
+    /// After a bulk change: fold SQLite's write-ahead log back into the database (a long log
+    /// slows every later read) and refresh the planner's statistics on both backends.
+    pub fn settle(&mut self) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(c) => c
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
+                .map_err(lite_err),
+            Db::Postgres(c) => c.batch_execute("ANALYZE").map_err(pg_err),
+        }
+    }
+
     /// Run `work` in one transaction: all of it is committed, or none of it.
     pub fn transaction<T>(
         &mut self,

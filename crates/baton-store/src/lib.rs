@@ -72,6 +72,9 @@ impl ImportKind {
     }
 }
 
+/// Imports at least this large are followed by [`Db::settle`].
+const BULK: usize = 5_000;
+
 pub(crate) fn now_utc() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
@@ -275,8 +278,13 @@ impl Store {
         docs: &[AdvisoryDoc],
         author: Option<&str>,
     ) -> Result<AdvisoryImport, StoreError> {
-        self.db
-            .transaction(|db| advisories::import(db, docs, author))
+        let summary = self
+            .db
+            .transaction(|db| advisories::import(db, docs, author))?;
+        if docs.len() >= BULK {
+            self.db.settle()?;
+        }
+        Ok(summary)
     }
 
     /// Replace the CISA KEV catalog. Returns the entries stored.
@@ -299,10 +307,12 @@ impl Store {
 
     /// Match every release against every current advisory again.
     pub fn rematch_all(&mut self) -> Result<MatchSummary, StoreError> {
-        self.db.transaction(|db| {
+        let summary = self.db.transaction(|db| {
             matching::ensure_devices(db)?;
             matching::rematch(db, None, matching::Scope::All)
-        })
+        })?;
+        self.db.settle()?;
+        Ok(summary)
     }
 
     /// Findings, KEV first then by CVSS score.
