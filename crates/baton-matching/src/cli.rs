@@ -55,7 +55,7 @@ fn read(path: &Path) -> Result<Vec<u8>, ScanError> {
 }
 
 /// Every file under the paths, directories walked recursively in name order.
-fn files_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
+pub fn files_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
     while let Some(p) = stack.pop() {

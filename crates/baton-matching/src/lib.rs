@@ -29,7 +29,9 @@ pub mod purl;
 mod scan;
 mod versions;
 
-pub use cli::{OutputFormat, ScanArgs, ScanError, read_advisories, run_scan, run_scan_with};
+pub use cli::{
+    OutputFormat, ScanArgs, ScanError, files_under, read_advisories, run_scan, run_scan_with,
+};
 pub use output::{to_cyclonedx, to_json};
 pub use scan::{
     Confidence, CvssScore, Epss, Evidence, Finding, FindingStatus, Index, Method, Part, Rules,

@@ -1076,19 +1076,7 @@ fn apply_vex(findings: &mut [Finding], components: &[Component], options: &ScanO
     if options.vex.is_empty() || findings.is_empty() {
         return;
     }
-    let sbom = Sbom {
-        format: baton_sbom::SbomFormat::CycloneDxJson,
-        spec_version: String::new(),
-        serial_number: None,
-        name: None,
-        timestamp: None,
-        authors: Vec::new(),
-        tools: Vec::new(),
-        subject: None,
-        components: components.to_vec(),
-        dependencies: Vec::new(),
-        properties: Vec::new(),
-    };
+    let sbom = Sbom::from_components(components.to_vec());
     for doc in &options.vex {
         let index = Index::build(std::slice::from_ref(doc));
         let mut hits = Vec::new();

@@ -115,6 +115,25 @@ pub struct Sbom {
     pub properties: Vec<(String, String)>,
 }
 
+impl Sbom {
+    /// A document holding only these components (what a matcher builds for a release).
+    pub fn from_components(components: Vec<Component>) -> Sbom {
+        Sbom {
+            format: SbomFormat::CycloneDxJson,
+            spec_version: String::new(),
+            serial_number: None,
+            name: None,
+            timestamp: None,
+            authors: Vec::new(),
+            tools: Vec::new(),
+            subject: None,
+            components,
+            dependencies: Vec::new(),
+            properties: Vec::new(),
+        }
+    }
+}
+
 /// Something odd in a document that did not stop it being read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {

@@ -14,7 +14,7 @@ use baton_matching::keys::{component_keys, device_cpes};
 use baton_matching::{
     Confidence, Finding, FindingStatus, Index, Method, Rules, ScanOptions, merge_parts, scan_parts,
 };
-use baton_sbom::{Component, Sbom, SbomFormat};
+use baton_sbom::{Component, Sbom};
 use sha2::{Digest, Sha256};
 
 use crate::db::{Db, Value};
@@ -739,22 +739,6 @@ struct StoredPart {
 
 type FindingKey = (i64, i64, String);
 
-fn sbom_of(components: Vec<Component>) -> Sbom {
-    Sbom {
-        format: SbomFormat::CycloneDxJson,
-        spec_version: String::new(),
-        serial_number: None,
-        name: None,
-        timestamp: None,
-        authors: Vec::new(),
-        tools: Vec::new(),
-        subject: None,
-        components,
-        dependencies: Vec::new(),
-        properties: Vec::new(),
-    }
-}
-
 /// Run `work` over `items` on every core, keeping the order of the results.
 fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> Vec<R> + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
@@ -842,7 +826,7 @@ fn scan_releases(
     let chunks: Vec<&[(i64, &Component)]> = distinct.chunks(256).collect();
     let scanned: Vec<(i64, ComponentPart)> = parallel(&chunks, |chunk| {
         // Unique references within the chunk: the component id.
-        let sbom = sbom_of(
+        let sbom = Sbom::from_components(
             chunk
                 .iter()
                 .map(|(id, c)| Component {
@@ -916,10 +900,16 @@ fn scan_releases(
             .map(|(_, c, _)| c.clone())
             .collect();
         if !with_cpes.is_empty() {
-            run(shared, shared_rows, &sbom_of(with_cpes), &platform);
+            run(
+                shared,
+                shared_rows,
+                &Sbom::from_components(with_cpes),
+                &platform,
+            );
         }
         if let Some((index, rows)) = vex.get(&input.manufacturer) {
-            let sbom = sbom_of(input.components.iter().map(|(_, c, _)| c.clone()).collect());
+            let sbom =
+                Sbom::from_components(input.components.iter().map(|(_, c, _)| c.clone()).collect());
             run(index, rows, &sbom, &everything);
         }
         out

@@ -11,7 +11,8 @@ use anyhow::{Result, anyhow};
 use baton_advisories::{
     Advisory, AdvisorySource, AffectedRange, OsvAffected, OsvEvent, OsvRange, Vulnerability,
 };
-use baton_sbom::{Component, Sbom, SbomFormat};
+use baton_matching::bench::Rng;
+use baton_sbom::{Component, Sbom};
 use baton_store::{AdvisoryDoc, FindingFilter, ImportKind, Store};
 use chrono::NaiveDate;
 
@@ -43,27 +44,6 @@ fn secs(d: Duration) -> String {
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// Small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
 }
 
 /// The inventory: manufacturers, models of ten releases each, assets spread over releases and
@@ -99,7 +79,7 @@ fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<Str
     let mut asset_csv = String::from(
         "asset_id,organization,manufacturer,model,software_version,serial,udi,site,department,network_zone,status\n",
     );
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for a in 0..assets {
         let spec = &specs[rng.below(specs.len())];
         let (mfr, rest) = spec.split_once('/').unwrap_or_default();
@@ -117,25 +97,9 @@ fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<Str
     (models, rels, asset_csv, specs)
 }
 
-fn sbom_of(components: Vec<Component>) -> Sbom {
-    Sbom {
-        format: SbomFormat::CycloneDxJson,
-        spec_version: "1.6".into(),
-        serial_number: None,
-        name: None,
-        timestamp: None,
-        authors: Vec::new(),
-        tools: Vec::new(),
-        subject: None,
-        components,
-        dependencies: Vec::new(),
-        properties: Vec::new(),
-    }
-}
-
 /// A release's SBOM: `n` components drawn from the pool.
 fn release_sbom(pool: &[Component], n: usize, seed: u64) -> (Vec<u8>, baton_sbom::Parsed) {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut components = Vec::with_capacity(n);
     let mut picked = std::collections::HashSet::new();
     while components.len() < n.min(pool.len()) {
@@ -147,7 +111,7 @@ fn release_sbom(pool: &[Component], n: usize, seed: u64) -> (Vec<u8>, baton_sbom
     // The bytes only identify the document (stored by digest).
     let bytes = format!("bench sbom {seed}").into_bytes();
     let parsed = baton_sbom::Parsed {
-        sbom: sbom_of(components),
+        sbom: Sbom::from_components(components),
         warnings: Vec::new(),
     };
     (bytes, parsed)

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use baton_advisories::AdvisoryError;
 use baton_store::{AdvisoryDoc, AdvisoryImport, Store};
 
@@ -13,22 +13,7 @@ use crate::{Context_, read_limited};
 
 /// Every file under the paths, directories walked recursively in name order.
 pub fn files_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        let meta = std::fs::metadata(&p).with_context(|| p.display().to_string())?;
-        if meta.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
-                .with_context(|| p.display().to_string())?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            stack.extend(entries.into_iter().rev());
-        } else {
-            out.push(p);
-        }
-    }
-    Ok(out)
+    Ok(baton_matching::files_under(paths)?)
 }
 
 /// What a folder of vulnerability data holds, read.
