@@ -5,8 +5,8 @@
 //! Ignored by default; run with a Python that has the package:
 //!
 //! ```sh
-//! python3 -m venv /tmp/cpe-venv && /tmp/cpe-venv/bin/pip install cpe
-//! BATON_ORACLE_PYTHON=/tmp/cpe-venv/bin/python \
+//! python3 -m venv target/cpe-venv && target/cpe-venv/bin/pip install cpe
+//! BATON_ORACLE_PYTHON=target/cpe-venv/bin/python \
 //!   cargo test -p baton-cpe --test oracle -- --ignored --nocapture
 //! ```
 //!

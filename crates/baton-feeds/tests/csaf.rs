@@ -169,7 +169,7 @@ fn kept_names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn rolie_advisories_are_hash_checked_and_unchanged_ones_skipped() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let (server, files) = site();
     publish(&server, &files, &data, "2017-02-06T00:00:00.000000Z", false);
     let cache = tempfile::tempdir().unwrap();
@@ -254,7 +254,7 @@ fn rolie_advisories_are_hash_checked_and_unchanged_ones_skipped() {
 
 #[test]
 fn a_provider_without_rolie_is_read_through_its_directory() {
-    let Some(data) = data_dir() else { return };
+    let data = data_dir();
     let (server, files) = site();
     let base = "/.well-known/csaf/white";
     for name in [A, C] {

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// 40 CVE records: vunnel's real 38-record page plus the two medical-device records.
-fn records() -> Option<Vec<Value>> {
-    let data = data_dir()?;
+fn records() -> Vec<Value> {
+    let data = data_dir();
     let page: Value = serde_json::from_slice(
         &std::fs::read(data.join("vunnel-fixtures/nvd/full-page.json")).unwrap(),
     )
@@ -27,7 +27,7 @@ fn records() -> Option<Vec<Value>> {
         vulns.push(json!({ "cve": cve }));
     }
     assert_eq!(vulns.len(), 40);
-    Some(vulns)
+    vulns
 }
 
 /// The API's answer to one request, paged by `startIndex` / `resultsPerPage`.
@@ -72,7 +72,7 @@ fn options(
 
 #[test]
 fn pages_are_saved_and_the_next_run_starts_from_the_stored_end_date() {
-    let Some(records) = records() else { return };
+    let records = records();
     let records = Arc::new(records);
     let r = records.clone();
     let server = Server::start(move |req| page(&r, req));
@@ -150,7 +150,7 @@ fn pages_are_saved_and_the_next_run_starts_from_the_stored_end_date() {
 
 #[test]
 fn spans_longer_than_120_days_are_split() {
-    let Some(records) = records() else { return };
+    let records = records();
     let server = Server::start(move |req| page(&records, req));
     let cache = tempfile::tempdir().unwrap();
     let feeds = Feeds::new(cache.path(), config(TestClock::new())).unwrap();
@@ -185,7 +185,7 @@ fn spans_longer_than_120_days_are_split() {
 
 #[test]
 fn the_api_key_goes_in_the_header_and_raises_the_rate_limit() {
-    let Some(records) = records() else { return };
+    let records = records();
     let records = Arc::new(records);
     let r = records.clone();
     let server = Server::start(move |req| page(&r, req));
@@ -265,7 +265,7 @@ fn the_api_key_never_appears_in_errors() {
 
 #[test]
 fn rate_limit_answers_are_retried_with_backoff() {
-    let Some(records) = records() else { return };
+    let records = records();
     let count = Arc::new(AtomicUsize::new(0));
     let c = count.clone();
     let server = Server::start(move |req| match c.fetch_add(1, Ordering::SeqCst) {
@@ -297,7 +297,7 @@ fn rate_limit_answers_are_retried_with_backoff() {
 
 #[test]
 fn a_page_cut_off_mid_body_is_fetched_again() {
-    let Some(records) = records() else { return };
+    let records = records();
     let count = Arc::new(AtomicUsize::new(0));
     let c = count.clone();
     let server = Server::start(move |req| {
@@ -330,7 +330,7 @@ fn a_page_cut_off_mid_body_is_fetched_again() {
 
 #[test]
 fn an_interrupted_window_resumes_at_the_next_page() {
-    let Some(records) = records() else { return };
+    let records = records();
     let failing = Arc::new(Mutex::new(true));
     let f = failing.clone();
     let server = Server::start(move |req| {
@@ -381,7 +381,7 @@ fn an_interrupted_window_resumes_at_the_next_page() {
 
 #[test]
 fn a_first_run_without_since_fetches_everything_without_dates() {
-    let Some(records) = records() else { return };
+    let records = records();
     let server = Server::start(move |req| page(&records, req));
     let cache = tempfile::tempdir().unwrap();
     let feeds = Feeds::new(cache.path(), config(TestClock::new())).unwrap();

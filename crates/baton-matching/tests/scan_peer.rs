@@ -5,9 +5,9 @@
 //! default:
 //!
 //! ```sh
-//! python3 -m venv /tmp/cbt-venv && /tmp/cbt-venv/bin/pip install cve-bin-tool
+//! python3 -m venv target/cbt-venv && target/cbt-venv/bin/pip install cve-bin-tool
 //! cargo build --release -p baton
-//! BATON_PEER_PYTHON=/tmp/cbt-venv/bin/python BATON_EXE=target/release/baton \
+//! BATON_PEER_PYTHON=target/cbt-venv/bin/python BATON_EXE=target/release/baton \
 //!   cargo test -p baton-matching --test scan_peer -- --ignored --nocapture
 //! ```
 //!

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo test --release -p baton-sbom --test cyclonedx_bench -- --ignored --nocapture
-//! BATON_BENCH_FILE=/tmp/synthetic.json /usr/bin/time -v target/release/deps/cyclonedx_bench-… \
+//! BATON_BENCH_FILE=target/synthetic.json /usr/bin/time -v target/release/deps/cyclonedx_bench-… \
 //!     --ignored --nocapture --exact parse_and_check_a_large_sbom
 //! ```
 //!

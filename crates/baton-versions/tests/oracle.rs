@@ -6,8 +6,8 @@
 //! and point `BATON_ORACLE_PYTHON` at its interpreter:
 //!
 //! ```text
-//! python3 -m venv /tmp/univers-venv && /tmp/univers-venv/bin/pip install univers==32.0.1
-//! BATON_ORACLE_PYTHON=/tmp/univers-venv/bin/python \
+//! python3 -m venv target/univers-venv && target/univers-venv/bin/pip install univers==32.0.1
+//! BATON_ORACLE_PYTHON=target/univers-venv/bin/python \
 //!   cargo test -p baton-versions --test oracle -- --ignored --nocapture
 //! ```
 //!

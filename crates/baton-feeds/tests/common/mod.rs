@@ -9,18 +9,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// `/work/shared/data` in this checkout and in CI; `None` (with a message) when absent.
-pub fn data_dir() -> Option<PathBuf> {
+/// The shared data folder beside the checkout (`../shared/data`); every fixture comes from it,
+/// so a missing folder fails the test rather than skipping it.
+pub fn data_dir() -> PathBuf {
     let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipped: the shared data folder {} is missing",
-            dir.display()
-        );
-        None
-    }
+    assert!(
+        dir.is_dir(),
+        "the shared data folder {} is missing",
+        dir.display()
+    );
+    dir
 }
 
 /// One request as the server saw it.
