@@ -271,6 +271,17 @@ impl CompactTree {
         Self::default()
     }
 
+    /// A tree resumed from its size and [`CompactTree::peaks`], as a store keeps them between
+    /// appends; `None` when there is not one peak per set bit of `size`.
+    pub fn from_peaks(size: u64, peaks: Vec<Hash>) -> Option<Self> {
+        (peaks.len() == size.count_ones() as usize).then_some(Self { size, peaks })
+    }
+
+    /// The roots of the complete subtrees, largest first.
+    pub fn peaks(&self) -> &[Hash] {
+        &self.peaks
+    }
+
     /// Appends a leaf (hashing it) and returns its index.
     pub fn push_leaf(&mut self, leaf: &[u8]) -> u64 {
         self.push_hash(leaf_hash(leaf))
@@ -460,6 +471,8 @@ mod tests {
             }
             assert_eq!(compact.root(), expected, "compact size {n}");
             assert_eq!(compact.size(), n);
+            let resumed = CompactTree::from_peaks(n, compact.peaks().to_vec());
+            assert_eq!(resumed.as_ref().map(CompactTree::root), Some(expected));
         }
         assert_eq!(tree.current_root(), reference_root(&hashes));
         assert_eq!(

@@ -293,7 +293,14 @@ impl Db {
         &mut self,
         work: impl FnOnce(&mut Db) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.batch("BEGIN")?;
+        // IMMEDIATE takes SQLite's write lock up front, so two writers queue (busy_timeout)
+        // instead of one failing when it upgrades from reading.
+        let begin = if self.is_postgres() {
+            "BEGIN"
+        } else {
+            "BEGIN IMMEDIATE"
+        };
+        self.batch(begin)?;
         match work(self) {
             Ok(v) => {
                 self.batch("COMMIT")?;

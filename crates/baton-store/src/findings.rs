@@ -67,6 +67,8 @@ pub struct FindingFilter {
     pub status: Option<String>,
     pub kev: bool,
     pub vulnerability: Option<String>,
+    /// Whose view: releases, assets and counts outside it are left out.
+    pub visibility: crate::Visibility,
 }
 
 /// An asset named `ORG/ASSET-ID`.
@@ -143,15 +145,29 @@ fn list_of(v: &Value) -> Vec<String> {
 pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
     let mut sql = format!("SELECT {FINDING_COLUMNS} {FINDING_FROM} WHERE f.present = 1");
     let mut params: Vec<Value> = Vec::new();
+    let view = filter.visibility;
+    if let Some(org) = view.param() {
+        params.push(org);
+        if let Some(cond) = view.release_condition("f.release_id", 1) {
+            sql.push_str(&format!(" AND {cond}"));
+        }
+    }
     let mut asset: Option<i64> = None;
     if let Some(spec) = &filter.asset {
         let (id, release) = asset_spec(db, spec)?;
+        // An asset outside the view is as unknown as one that does not exist.
+        if !view.sees_asset(db, id)? {
+            return Err(StoreError::NotFound(format!("unknown asset '{spec}'")));
+        }
         asset = Some(id);
         params.push(Value::Int(release.unwrap_or(-1)));
         sql.push_str(&format!(" AND f.release_id = ${}", params.len()));
     }
     if let Some(spec) = &filter.release {
         let id = crate::documents::release_ref(db, spec, false)?;
+        if !view.sees_release(db, id)? {
+            return Err(StoreError::NotFound(format!("unknown release '{spec}'")));
+        }
         params.push(Value::Int(id));
         sql.push_str(&format!(" AND f.release_id = ${}", params.len()));
     }
@@ -181,8 +197,8 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
             );
         }
     }
-    let counts = asset_counts(db)?;
-    let asset_statuses = asset_decisions(db)?;
+    let counts = asset_counts(db, &view)?;
+    let asset_statuses = asset_decisions(db, &view)?;
     for r in rows {
         let id = r[0].int().unwrap_or(0);
         let vuln = r[1].text().unwrap_or_default().to_string();
@@ -290,11 +306,19 @@ fn affected_count(in_use: i64, status: &str, overrides: Option<&HashMap<i64, Str
 }
 
 /// The latest per-asset decision of each finding, for assets in use.
-fn asset_decisions(db: &mut Db) -> Result<HashMap<i64, HashMap<i64, String>>, StoreError> {
+fn asset_decisions(
+    db: &mut Db,
+    view: &crate::Visibility,
+) -> Result<HashMap<i64, HashMap<i64, String>>, StoreError> {
     let mut out: HashMap<i64, HashMap<i64, String>> = HashMap::new();
+    let cond = view
+        .counted_asset_condition("a", 1)
+        .map(|c| format!(" AND {c}"))
+        .unwrap_or_default();
+    let params: Vec<Value> = view.param().into_iter().collect();
     for r in db.query(
-        "SELECT d.finding_id, d.asset_ref, d.status FROM finding_decisions d JOIN assets a ON a.id = d.asset_ref WHERE a.status <> 'decommissioned' ORDER BY d.id",
-        &[],
+        &format!("SELECT d.finding_id, d.asset_ref, d.status FROM finding_decisions d JOIN assets a ON a.id = d.asset_ref WHERE a.status <> 'decommissioned'{cond} ORDER BY d.id"),
+        &params,
     )? {
         out.entry(r[0].int().unwrap_or(0))
             .or_default()
@@ -304,11 +328,16 @@ fn asset_decisions(db: &mut Db) -> Result<HashMap<i64, HashMap<i64, String>>, St
 }
 
 /// Assets in use (not decommissioned) per release.
-fn asset_counts(db: &mut Db) -> Result<HashMap<i64, i64>, StoreError> {
+fn asset_counts(db: &mut Db, view: &crate::Visibility) -> Result<HashMap<i64, i64>, StoreError> {
+    let cond = view
+        .counted_asset_condition("a", 1)
+        .map(|c| format!(" AND {c}"))
+        .unwrap_or_default();
+    let params: Vec<Value> = view.param().into_iter().collect();
     Ok(db
         .query(
-            "SELECT release_id, COUNT(*) FROM assets WHERE release_id IS NOT NULL AND status <> 'decommissioned' GROUP BY release_id",
-            &[],
+            &format!("SELECT a.release_id, COUNT(*) FROM assets a WHERE a.release_id IS NOT NULL AND a.status <> 'decommissioned'{cond} GROUP BY a.release_id"),
+            &params,
         )?
         .into_iter()
         .filter_map(|r| Some((r[0].int()?, r[1].int()?)))
@@ -566,6 +595,34 @@ pub(crate) fn history(db: &mut Db, finding: i64) -> Result<Vec<Decision>, StoreE
             origin: r[9].text().unwrap_or_default().to_string(),
         })
         .collect())
+}
+
+/// The decision in force before `input` for the same finding and asset, as JSON for the log.
+pub(crate) fn last_decision(
+    db: &mut Db,
+    input: &DecisionInput,
+) -> Result<Option<serde_json::Value>, StoreError> {
+    let asset = match &input.asset {
+        Some(spec) => Some(asset_spec(db, spec)?.0),
+        None => None,
+    };
+    let sql = match asset {
+        Some(_) => {
+            "SELECT id FROM finding_decisions WHERE finding_id = $1 AND asset_ref = $2 ORDER BY id DESC LIMIT 1"
+        }
+        None => {
+            "SELECT id FROM finding_decisions WHERE finding_id = $1 AND asset_ref IS NULL ORDER BY id DESC LIMIT 1"
+        }
+    };
+    let mut params = vec![Value::Int(input.finding)];
+    params.extend(asset.map(Value::Int));
+    let Some(id) = db.query(sql, &params)?.first().and_then(|r| r[0].int()) else {
+        return Ok(None);
+    };
+    Ok(history(db, input.finding)?
+        .into_iter()
+        .find(|d| d.id == id)
+        .and_then(|d| serde_json::to_value(d).ok()))
 }
 
 /// A component no advisory can reach.

@@ -2,7 +2,9 @@
 //! behaviour on both. Every import runs in one transaction; the fleet is read back whole into the
 //! pure model, where the reports are computed.
 
+mod access;
 mod advisories;
+mod audit;
 mod db;
 mod documents;
 mod findings;
@@ -11,14 +13,19 @@ mod load;
 mod matching;
 mod notices;
 mod schema;
+mod scoped;
 pub mod testing;
 
 use baton_formats::InputError;
 use baton_formats::inventory as inv;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
+use std::path::PathBuf;
 
+pub use access::{OrganizationRow, Principal, Role, Sharing, TokenRow, TokenScope, UserRow};
 pub use advisories::{AdvisoryDoc, AdvisoryImport};
+pub use audit::{Actor, ConsistencyProof, InclusionProof, LogKey};
+pub use baton_audit::{LogError, VerifiedLog, VerifierKey};
 pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
 pub use findings::{
@@ -29,6 +36,7 @@ pub use import::ImportSummary;
 pub use load::LoadedFleet;
 pub use matching::{Identity, MatchSummary};
 pub use notices::{NoticeApplied, NoticeTarget};
+pub use scoped::{AssetRow, Page, Visibility};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -40,6 +48,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("audit log: {0}")]
+    Audit(String),
 }
 
 /// The kinds of inventory file `import` accepts.
@@ -56,6 +70,20 @@ pub enum ImportKind {
 }
 
 impl ImportKind {
+    /// The kind's name, as `baton import KIND` spells it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportKind::Models => "models",
+            ImportKind::Releases => "releases",
+            ImportKind::Assets => "assets",
+            ImportKind::Agreements => "agreements",
+            ImportKind::Capabilities => "capabilities",
+            ImportKind::Policies => "policies",
+            ImportKind::Aliases => "aliases",
+            ImportKind::Assessments => "assessments",
+        }
+    }
+
     /// The kind of a file named as `baton demo` writes them (`models.csv`, `assets.csv`, …).
     pub fn from_file_name(name: &str) -> Option<ImportKind> {
         Some(match name {
@@ -82,15 +110,36 @@ pub(crate) fn now_utc() -> String {
 pub struct Store {
     db: Db,
     target: Target,
+    actor: Actor,
+    log_key: LogKey,
 }
 
+type Changes = Vec<baton_audit::RecordChange>;
+
 impl Store {
-    /// Open (creating the SQLite file if needed) and migrate.
+    /// Open (creating the SQLite file if needed) and migrate. The audit-log key lives beside a
+    /// SQLite database (`PATH.log-key`), or in `baton-log.key` for PostgreSQL.
     pub fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with_key(url, None)
+    }
+
+    /// Open with the audit-log signing key at `log_key` (created there on first use).
+    pub fn open_with_key(url: &str, log_key: Option<PathBuf>) -> Result<Store, StoreError> {
         let target = Target::parse(url);
         let mut db = Db::open(&target)?;
         schema::migrate(&mut db)?;
-        Ok(Store { db, target })
+        let key_path = log_key.unwrap_or_else(|| match &target {
+            Target::Sqlite(path) if !path.is_empty() && path != ":memory:" => {
+                PathBuf::from(format!("{path}.log-key"))
+            }
+            _ => PathBuf::from("baton-log.key"),
+        });
+        Ok(Store {
+            db,
+            target,
+            actor: Actor::operator("baton-cli"),
+            log_key: LogKey::at(key_path),
+        })
     }
 
     pub fn target(&self) -> &Target {
@@ -100,6 +149,51 @@ impl Store {
     /// Direct access for tests and maintenance commands.
     pub fn db(&mut self) -> &mut Db {
         &mut self.db
+    }
+
+    /// Who the following changes are recorded as.
+    pub fn set_actor(&mut self, actor: Actor) {
+        self.actor = actor;
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Act for a signed-in user: later changes are logged as theirs.
+    pub fn act_as(&mut self, principal: &Principal) {
+        self.actor = Actor {
+            name: principal.email.clone(),
+            organization: Some(principal.organization.clone()),
+        };
+    }
+
+    /// Run `work` in one transaction that also appends its audit event and signs the new tree
+    /// head; `work` returns its value, the records it changed and the event's detail.
+    fn audited<T>(
+        &mut self,
+        action: &str,
+        target: &str,
+        work: impl FnOnce(&mut Db) -> Result<(T, Changes, serde_json::Value), StoreError>,
+    ) -> Result<T, StoreError> {
+        let signer = self.log_key.signer()?;
+        let actor = &self.actor;
+        self.db.transaction(|db| {
+            let (value, changes, detail) = work(db)?;
+            let event = audit::event(actor, action, target, changes, detail);
+            audit::append(db, signer, &[event])?;
+            Ok(value)
+        })
+    }
+
+    /// Log an event that changes no record (a sign-in, a refusal).
+    pub fn record_event(
+        &mut self,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.audited(action, target, |_| Ok(((), Vec::new(), detail)))
     }
 
     /// Parse and apply one inventory file in one transaction. `today` is the date recorded as the
@@ -117,41 +211,43 @@ impl Store {
             sha256: &sha256,
             today,
         };
+        // Parsed before the transaction: a bad file is refused without taking the write lock.
+        enum Rows {
+            Models(Vec<baton_formats::Located<inv::ModelRow>>),
+            Releases(Vec<baton_formats::Located<inv::ReleaseRow>>),
+            Assets(Vec<baton_formats::Located<inv::AssetRow>>),
+            Agreements(Vec<baton_formats::Located<inv::AgreementRow>>),
+            Capabilities(Vec<baton_formats::Located<inv::CapabilityRow>>),
+            Policies(Vec<baton_formats::Located<inv::PolicyRow>>),
+            Aliases(Vec<baton_formats::Located<inv::AliasRow>>),
+            Assessments(Vec<baton_formats::Located<inv::AssessmentRow>>),
+        }
+        let rows = match kind {
+            ImportKind::Models => Rows::Models(inv::read_models(file, bytes)?),
+            ImportKind::Releases => Rows::Releases(inv::read_releases(file, bytes)?),
+            ImportKind::Assets => Rows::Assets(inv::read_assets(file, bytes)?),
+            ImportKind::Agreements => Rows::Agreements(inv::read_agreements(file, bytes)?),
+            ImportKind::Capabilities => Rows::Capabilities(inv::read_capabilities(file, bytes)?),
+            ImportKind::Policies => Rows::Policies(inv::read_policies(file, bytes)?),
+            ImportKind::Aliases => Rows::Aliases(inv::read_aliases(file, bytes)?),
+            ImportKind::Assessments => Rows::Assessments(inv::read_assessments(file, bytes)?),
+        };
+        let summary = self.audited(&format!("import.{}", kind.key()), file, |db| {
+            let summary = match &rows {
+                Rows::Models(r) => import::models(db, &ctx, r),
+                Rows::Releases(r) => import::releases(db, &ctx, r),
+                Rows::Assets(r) => import::assets(db, &ctx, r),
+                Rows::Agreements(r) => import::agreements(db, &ctx, r),
+                Rows::Capabilities(r) => import::capabilities(db, &ctx, r),
+                Rows::Policies(r) => import::policies(db, &ctx, r),
+                Rows::Aliases(r) => import::aliases(db, &ctx, r),
+                Rows::Assessments(r) => import::assessments(db, &ctx, r),
+            }?;
+            let detail = serde_json::to_value(&summary).unwrap_or_default();
+            let changes = vec![audit::change("imports", &sha256, None, Some(&detail))];
+            Ok((summary, changes, detail))
+        })?;
         let db = &mut self.db;
-        let summary = match kind {
-            ImportKind::Models => {
-                let rows = inv::read_models(file, bytes)?;
-                db.transaction(|db| import::models(db, &ctx, &rows))
-            }
-            ImportKind::Releases => {
-                let rows = inv::read_releases(file, bytes)?;
-                db.transaction(|db| import::releases(db, &ctx, &rows))
-            }
-            ImportKind::Assets => {
-                let rows = inv::read_assets(file, bytes)?;
-                db.transaction(|db| import::assets(db, &ctx, &rows))
-            }
-            ImportKind::Agreements => {
-                let rows = inv::read_agreements(file, bytes)?;
-                db.transaction(|db| import::agreements(db, &ctx, &rows))
-            }
-            ImportKind::Capabilities => {
-                let rows = inv::read_capabilities(file, bytes)?;
-                db.transaction(|db| import::capabilities(db, &ctx, &rows))
-            }
-            ImportKind::Policies => {
-                let rows = inv::read_policies(file, bytes)?;
-                db.transaction(|db| import::policies(db, &ctx, &rows))
-            }
-            ImportKind::Aliases => {
-                let rows = inv::read_aliases(file, bytes)?;
-                db.transaction(|db| import::aliases(db, &ctx, &rows))
-            }
-            ImportKind::Assessments => {
-                let rows = inv::read_assessments(file, bytes)?;
-                db.transaction(|db| import::assessments(db, &ctx, &rows))
-            }
-        }?;
         if matches!(
             kind,
             ImportKind::Models | ImportKind::Releases | ImportKind::Assets
@@ -176,8 +272,15 @@ impl Store {
             sha256: "",
             today,
         };
+        let target = format!("{}/{}", record.organization, record.asset_id);
+        let after = serde_json::json!({
+            "organization": record.organization, "asset_id": record.asset_id,
+            "date": record.date.to_string(), "assessor": record.assessor,
+            "decision": record.decision.key(), "residual": record.residual.map(|r| r.key()),
+            "note": record.note,
+        });
         let rows = [baton_formats::Located { line: 1, record }];
-        self.db.transaction(|db| {
+        self.audited("assessment.record", &target, |db| {
             let orgs = import::Orgs::load(db, today)?;
             let a = &rows[0].record;
             let found = match orgs.find(&a.organization) {
@@ -190,7 +293,10 @@ impl Store {
                     a.organization, a.asset_id
                 )));
             }
-            import::assessments(db, &ctx, &rows)
+            let summary = import::assessments(db, &ctx, &rows)?;
+            let key = format!("{target}@{}", rows[0].record.date);
+            let changes = vec![audit::change("risk_assessments", key, None, Some(&after))];
+            Ok((summary, changes, after.clone()))
         })
     }
 
@@ -202,8 +308,17 @@ impl Store {
         file: &str,
         bytes: &[u8],
     ) -> Result<DocumentSummary, StoreError> {
-        self.db
-            .transaction(|db| documents::import_document(db, release, kind, file, bytes))
+        self.audited("import.document", release, |db| {
+            let summary = documents::import_document(db, release, kind, file, bytes)?;
+            let detail = serde_json::to_value(&summary).unwrap_or_default();
+            let changes = vec![audit::change(
+                "release_documents",
+                &summary.sha256,
+                None,
+                Some(&detail),
+            )];
+            Ok((summary, changes, detail))
+        })
     }
 
     /// Store a parsed SBOM for a release (created when missing). The same bytes twice change
@@ -215,8 +330,13 @@ impl Store {
         bytes: &[u8],
         parsed: &baton_sbom::Parsed,
     ) -> Result<SbomImport, StoreError> {
-        self.db
-            .transaction(|db| documents::import_sbom(db, release, file, bytes, parsed))
+        let sha256 = hex(&Sha256::digest(bytes));
+        self.audited("import.sbom", release, |db| {
+            let summary = documents::import_sbom(db, release, file, bytes, parsed)?;
+            let detail = serde_json::json!({"file": file, "sha256": sha256, "new": summary.new});
+            let changes = vec![audit::change("sboms", &sha256, None, Some(&detail))];
+            Ok((summary, changes, detail))
+        })
     }
 
     /// The SBOMs of a release; the last one is current.
@@ -249,8 +369,18 @@ impl Store {
         notices: &[baton_notices::Notice],
         announced: Option<NaiveDate>,
     ) -> Result<Vec<NoticeApplied>, StoreError> {
-        self.db
-            .transaction(|db| notices::import_notices(db, target, file, bytes, notices, announced))
+        let sha256 = hex(&Sha256::digest(bytes));
+        self.audited("import.notices", file, |db| {
+            let applied = notices::import_notices(db, target, file, bytes, notices, announced)?;
+            let detail = serde_json::to_value(&applied).unwrap_or_default();
+            let changes = vec![audit::change(
+                "lifecycle_notices",
+                &sha256,
+                None,
+                Some(&detail),
+            )];
+            Ok((applied, changes, detail))
+        })
     }
 
     /// Store an MDS2 form (xlsx bytes and its answers as JSON) for a release. Returns the sha256
@@ -262,8 +392,12 @@ impl Store {
         bytes: &[u8],
         form_json: &str,
     ) -> Result<(String, bool), StoreError> {
-        self.db
-            .transaction(|db| documents::import_mds2(db, release, file, bytes, form_json))
+        self.audited("import.mds2", release, |db| {
+            let (sha256, new) = documents::import_mds2(db, release, file, bytes, form_json)?;
+            let detail = serde_json::json!({"file": file, "sha256": sha256, "new": new});
+            let changes = vec![audit::change("mds2_forms", &sha256, None, Some(&detail))];
+            Ok(((sha256, new), changes, detail))
+        })
     }
 
     /// The latest MDS2 form of a release, as JSON.
@@ -278,9 +412,16 @@ impl Store {
         docs: &[AdvisoryDoc],
         author: Option<&str>,
     ) -> Result<AdvisoryImport, StoreError> {
-        let summary = self
-            .db
-            .transaction(|db| advisories::import(db, docs, author))?;
+        let target = match docs {
+            [one] => one.file.clone(),
+            _ => format!("{} documents", docs.len()),
+        };
+        let summary = self.audited("import.advisories", &target, |db| {
+            let summary = advisories::import(db, docs, author)?;
+            let detail = serde_json::to_value(&summary).unwrap_or_default();
+            // Public advisories are many and kept by digest; the event records the counts.
+            Ok((summary, Vec::new(), detail))
+        })?;
         if docs.len() >= BULK {
             self.db.settle()?;
         }
@@ -292,8 +433,10 @@ impl Store {
         &mut self,
         catalog: &baton_advisories::KevCatalog,
     ) -> Result<usize, StoreError> {
-        self.db
-            .transaction(|db| advisories::import_kev(db, catalog))
+        self.audited("import.kev", "kev", |db| {
+            let n = advisories::import_kev(db, catalog)?;
+            Ok((n, Vec::new(), serde_json::json!({"entries": n})))
+        })
     }
 
     /// Replace the EPSS scores. Returns the entries stored.
@@ -301,15 +444,19 @@ impl Store {
         &mut self,
         scores: &baton_advisories::EpssScores,
     ) -> Result<usize, StoreError> {
-        self.db
-            .transaction(|db| advisories::import_epss(db, scores))
+        self.audited("import.epss", "epss", |db| {
+            let n = advisories::import_epss(db, scores)?;
+            Ok((n, Vec::new(), serde_json::json!({"entries": n})))
+        })
     }
 
     /// Match every release against every current advisory again.
     pub fn rematch_all(&mut self) -> Result<MatchSummary, StoreError> {
-        let summary = self.db.transaction(|db| {
+        let summary = self.audited("match.all", "fleet", |db| {
             matching::ensure_devices(db)?;
-            matching::rematch(db, None, matching::Scope::All)
+            let summary = matching::rematch(db, None, matching::Scope::All)?;
+            let detail = serde_json::to_value(&summary).unwrap_or_default();
+            Ok((summary, Vec::new(), detail))
         })?;
         self.db.settle()?;
         Ok(summary)
@@ -322,7 +469,23 @@ impl Store {
 
     /// Record a decision on a finding (for its release, or for one asset).
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision, StoreError> {
-        self.db.transaction(|db| findings::decide(db, input))
+        let target = format!("finding {}", input.finding);
+        self.audited("vex.decide", &target, |db| {
+            let before = findings::last_decision(db, input)?;
+            let decision = findings::decide(db, input)?;
+            let after = serde_json::to_value(&decision).unwrap_or_default();
+            let key = match &decision.asset {
+                Some(a) => format!("{}:{a}", decision.finding_id),
+                None => decision.finding_id.to_string(),
+            };
+            let changes = vec![audit::change(
+                "finding_decisions",
+                key,
+                before.as_ref(),
+                Some(&after),
+            )];
+            Ok((decision, changes, after))
+        })
     }
 
     /// Every decision on a finding, oldest first.
@@ -337,7 +500,18 @@ impl Store {
 
     /// Review an identity of components and match their releases again.
     pub fn set_identity(&mut self, input: &IdentityInput) -> Result<IdentityChange, StoreError> {
-        self.db.transaction(|db| findings::set_identity(db, input))
+        let target = input.component.clone();
+        self.audited("identity.set", &target, |db| {
+            let change = findings::set_identity(db, input)?;
+            let detail = serde_json::to_value(&change).unwrap_or_default();
+            let changes = vec![audit::change(
+                "component_identities",
+                &target,
+                None,
+                Some(&detail),
+            )];
+            Ok((change, changes, detail))
+        })
     }
 
     /// The identities of the components a selector names (id, NAME or NAME@VERSION).
@@ -419,6 +593,463 @@ impl Store {
         Ok(orgs
             .find(name)
             .and_then(|id| fleet.org_ids.iter().position(|x| *x == id)))
+    }
+}
+
+/// Organizations, users, tokens, sessions and sharing; every change is logged.
+impl Store {
+    /// Create an organization, or set the kind of the one a name or alias already names.
+    pub fn create_organization(
+        &mut self,
+        name: &str,
+        kind: baton_model::OrgKind,
+    ) -> Result<OrganizationRow, StoreError> {
+        self.audited("organization.create", name.trim(), |db| {
+            let (row, before) = access::create_org(db, name, kind)?;
+            let after = access::org_json(row.id, &row.name, row.kind);
+            let before = before.map(|b| access::org_json(b.id, &b.name, b.kind));
+            let changes = vec![audit::change(
+                "organizations",
+                row.id.to_string(),
+                before.as_ref(),
+                Some(&after),
+            )];
+            Ok((row, changes, after))
+        })
+    }
+
+    pub fn organizations(&mut self) -> Result<Vec<OrganizationRow>, StoreError> {
+        access::organizations(&mut self.db)
+    }
+
+    pub fn organization(&mut self, name: &str) -> Result<OrganizationRow, StoreError> {
+        access::find_org(&mut self.db, name)
+    }
+
+    /// Create a user of an organization. Without a password the user signs in only through
+    /// OpenID Connect.
+    pub fn create_user(
+        &mut self,
+        email: &str,
+        organization: &str,
+        role: Role,
+        password: Option<&str>,
+    ) -> Result<UserRow, StoreError> {
+        self.audited("user.create", email.trim(), |db| {
+            let org = access::find_org(db, organization)?;
+            let user = access::create_user(db, email, &org, role, password)?;
+            let after = access::user_json(user.id, &user.email, org.id, role, false);
+            let changes = vec![audit::change(
+                "users",
+                user.id.to_string(),
+                None,
+                Some(&after),
+            )];
+            Ok((
+                user,
+                changes,
+                serde_json::json!({"role": role.key(), "organization": org.name}),
+            ))
+        })
+    }
+
+    pub fn users(&mut self, organization: Option<i64>) -> Result<Vec<UserRow>, StoreError> {
+        access::users(&mut self.db, organization)
+    }
+
+    pub fn user(&mut self, email: &str) -> Result<UserRow, StoreError> {
+        Ok(access::user_row(&mut self.db, email)?.0)
+    }
+
+    /// Change a user's role.
+    pub fn set_role(&mut self, email: &str, role: Role) -> Result<UserRow, StoreError> {
+        self.audited("user.role", email.trim(), |db| {
+            let (user, org) = access::user_row(db, email)?;
+            let before = access::user_json(user.id, &user.email, org, user.role, user.disabled);
+            access::set_role(db, user.id, role)?;
+            let after = access::user_json(user.id, &user.email, org, role, user.disabled);
+            let changes = vec![audit::change(
+                "users",
+                user.id.to_string(),
+                Some(&before),
+                Some(&after),
+            )];
+            Ok((
+                UserRow { role, ..user },
+                changes,
+                serde_json::json!({"role": role.key()}),
+            ))
+        })
+    }
+
+    /// Disable a user: their sessions end and their tokens stop working.
+    pub fn disable_user(&mut self, email: &str) -> Result<UserRow, StoreError> {
+        self.audited("user.disable", email.trim(), |db| {
+            let (user, org) = access::user_row(db, email)?;
+            let before = access::user_json(user.id, &user.email, org, user.role, user.disabled);
+            access::disable_user(db, user.id)?;
+            let after = access::user_json(user.id, &user.email, org, user.role, true);
+            let changes = vec![audit::change(
+                "users",
+                user.id.to_string(),
+                Some(&before),
+                Some(&after),
+            )];
+            Ok((
+                UserRow {
+                    disabled: true,
+                    ..user
+                },
+                changes,
+                serde_json::json!({}),
+            ))
+        })
+    }
+
+    /// A new API token for a user: the secret, shown once, and its row.
+    pub fn create_token(
+        &mut self,
+        email: &str,
+        scope: TokenScope,
+        days: i64,
+    ) -> Result<(String, TokenRow), StoreError> {
+        self.audited("token.create", email.trim(), |db| {
+            let user = access::user_by_email(db, email)?;
+            let (secret, row) = access::create_token(db, &user, scope, days)?;
+            let after = serde_json::to_value(&row).unwrap_or_default();
+            let changes = vec![audit::change(
+                "api_tokens",
+                row.id.to_string(),
+                None,
+                Some(&after),
+            )];
+            Ok(((secret, row), changes, after))
+        })
+    }
+
+    pub fn token(&mut self, id: i64) -> Result<(TokenRow, i64), StoreError> {
+        access::token_row(&mut self.db, id)
+    }
+
+    pub fn revoke_token(&mut self, id: i64) -> Result<TokenRow, StoreError> {
+        self.audited("token.revoke", &id.to_string(), |db| {
+            let (row, _) = access::token_row(db, id)?;
+            let before = serde_json::to_value(&row).unwrap_or_default();
+            access::revoke_token(db, id)?;
+            let row = TokenRow {
+                revoked: true,
+                ..row
+            };
+            let after = serde_json::to_value(&row).unwrap_or_default();
+            let changes = vec![audit::change(
+                "api_tokens",
+                id.to_string(),
+                Some(&before),
+                Some(&after),
+            )];
+            Ok((row, changes, serde_json::json!({})))
+        })
+    }
+
+    /// Check an e-mail and password; the attempt is logged either way (never the password).
+    pub fn login_password(
+        &mut self,
+        email: &str,
+        password: &str,
+        client: &str,
+    ) -> Result<Option<Principal>, StoreError> {
+        let found = access::check_password(&mut self.db, email, password)?;
+        let saved = self.actor.clone();
+        self.actor = match &found {
+            Some(p) => Actor {
+                name: p.email.clone(),
+                organization: Some(p.organization.clone()),
+            },
+            None => Actor::operator("anonymous"),
+        };
+        let action = if found.is_some() {
+            "login.success"
+        } else {
+            "login.failure"
+        };
+        let result = self.record_event(
+            action,
+            email.trim(),
+            serde_json::json!({"method": "password", "client": client}),
+        );
+        self.actor = saved;
+        result?;
+        Ok(found)
+    }
+
+    /// The principal of a bearer token, if valid.
+    pub fn authenticate_token(&mut self, secret: &str) -> Result<Option<Principal>, StoreError> {
+        access::by_token(&mut self.db, secret)
+    }
+
+    /// Start a session for a principal: (cookie secret, CSRF token).
+    pub fn create_session(
+        &mut self,
+        principal: &Principal,
+        minutes: i64,
+    ) -> Result<(String, String), StoreError> {
+        access::create_session(&mut self.db, principal, minutes)
+    }
+
+    /// The principal and CSRF token of a live session.
+    pub fn session(&mut self, secret: &str) -> Result<Option<(Principal, String)>, StoreError> {
+        access::by_session(&mut self.db, secret)
+    }
+
+    /// End a session; logged as a sign-out.
+    pub fn end_session(&mut self, secret: &str) -> Result<bool, StoreError> {
+        let found = access::by_session(&mut self.db, secret)?;
+        let ended = access::end_session(&mut self.db, secret)?;
+        if let Some((p, _)) = found {
+            let saved = self.actor.clone();
+            self.act_as(&p);
+            let result = self.record_event("logout", &p.email, serde_json::json!({}));
+            self.actor = saved;
+            result?;
+        }
+        Ok(ended)
+    }
+
+    /// The user an OpenID Connect identity signs in as, logged either way.
+    pub fn login_oidc(
+        &mut self,
+        issuer: &str,
+        subject: &str,
+        email: Option<&str>,
+    ) -> Result<Option<Principal>, StoreError> {
+        let saved = self.actor.clone();
+        let found = self
+            .db
+            .transaction(|db| access::by_oidc(db, issuer, subject, email))?;
+        self.actor = match &found {
+            Some(p) => Actor {
+                name: p.email.clone(),
+                organization: Some(p.organization.clone()),
+            },
+            None => Actor::operator("anonymous"),
+        };
+        let action = if found.is_some() {
+            "login.success"
+        } else {
+            "login.failure"
+        };
+        let result = self.record_event(
+            action,
+            email.unwrap_or(subject),
+            serde_json::json!({"method": "oidc", "issuer": issuer, "subject": subject}),
+        );
+        self.actor = saved;
+        result?;
+        Ok(found)
+    }
+
+    /// Log a refused request of the current actor.
+    pub fn record_refusal(&mut self, what: &str, reason: &str) -> Result<(), StoreError> {
+        self.record_event(
+            "access.refused",
+            what,
+            serde_json::json!({"reason": reason}),
+        )
+    }
+
+    /// What a hospital shares with a manufacturer.
+    pub fn sharing(&mut self, hdo: i64, manufacturer: &str) -> Result<Sharing, StoreError> {
+        let mdm = access::find_org(&mut self.db, manufacturer)?;
+        access::sharing(&mut self.db, hdo, mdm.id)
+    }
+
+    /// Set what a hospital shares with a manufacturer.
+    pub fn set_sharing(
+        &mut self,
+        hospital: &str,
+        manufacturer: &str,
+        level: Sharing,
+    ) -> Result<(), StoreError> {
+        let target = format!("{}→{}", hospital.trim(), manufacturer.trim());
+        self.audited("sharing.set", &target, |db| {
+            let hdo = access::find_org(db, hospital)?;
+            let mdm = access::find_org(db, manufacturer)?;
+            if hdo.kind != baton_model::OrgKind::Hdo || mdm.kind != baton_model::OrgKind::Mdm {
+                return Err(StoreError::Invalid(format!(
+                    "sharing is set by a hospital (hdo) for a manufacturer (mdm): '{}' is {}, '{}' is {}",
+                    hdo.name, hdo.kind.key(), mdm.name, mdm.kind.key()
+                )));
+            }
+            let before = access::sharing(db, hdo.id, mdm.id)?;
+            access::set_sharing(db, hdo.id, mdm.id, level)?;
+            let key = format!("{}:{}", hdo.id, mdm.id);
+            let changes = vec![audit::change(
+                "sharing",
+                key,
+                Some(&serde_json::json!({"level": before.key()})),
+                Some(&serde_json::json!({"level": level.key()})),
+            )];
+            Ok(((), changes, serde_json::json!({"level": level.key()})))
+        })
+    }
+
+    /// Assets a view sees, a page at a time, with the total.
+    pub fn assets(
+        &mut self,
+        view: &Visibility,
+        page: Page,
+    ) -> Result<(Vec<AssetRow>, i64), StoreError> {
+        scoped::assets(&mut self.db, view, page)
+    }
+
+    /// `affected` restricted to the assets a view sees.
+    pub fn affected_for(
+        &mut self,
+        view: &Visibility,
+        vulnerability: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<AffectedRow>, StoreError> {
+        let rows = self.affected(vulnerability, on)?;
+        if *view == Visibility::Operator {
+            return Ok(rows);
+        }
+        let params: Vec<Value> = view.param().into_iter().collect();
+        let cond = view
+            .asset_condition("a", 1)
+            .unwrap_or_else(|| "1 = 1".into());
+        let visible: std::collections::HashSet<(String, String)> = self
+            .db
+            .query(
+                &format!("SELECT o.name, a.asset_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE {cond}"),
+                &params,
+            )?
+            .into_iter()
+            .filter_map(|r| Some((r[0].text()?.to_string(), r[1].text()?.to_string())))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .filter(|r| visible.contains(&(r.organization.clone(), r.asset_id.clone())))
+            .collect())
+    }
+
+    /// A decision by a signed-in user: a manufacturer decides for its releases, a hospital or
+    /// provider for the assets it sees.
+    pub fn decide_as(
+        &mut self,
+        principal: &Principal,
+        input: &DecisionInput,
+    ) -> Result<Decision, StoreError> {
+        let view = Visibility::of(principal);
+        let release = self
+            .db
+            .query(
+                "SELECT release_id FROM findings WHERE id = $1",
+                &[Value::Int(input.finding)],
+            )?
+            .first()
+            .and_then(|r| r[0].int());
+        let unknown = || StoreError::NotFound(format!("unknown finding {}", input.finding));
+        let Some(release) = release else {
+            return Err(unknown());
+        };
+        if !view.sees_release(&mut self.db, release)? {
+            return Err(unknown());
+        }
+        match (&input.asset, principal.kind) {
+            (None, baton_model::OrgKind::Mdm) => {}
+            (None, _) => {
+                return Err(StoreError::Forbidden(
+                    "a hospital or provider decides for its own assets: name the asset".into(),
+                ));
+            }
+            (Some(spec), _) => {
+                let (asset, _) = findings::asset_spec(&mut self.db, spec)?;
+                if principal.kind == baton_model::OrgKind::Mdm
+                    || !view.sees_asset(&mut self.db, asset)?
+                {
+                    return Err(StoreError::NotFound(format!("unknown asset '{spec}'")));
+                }
+            }
+        }
+        let input = DecisionInput {
+            by: principal.email.clone(),
+            ..input.clone()
+        };
+        self.decide(&input)
+    }
+}
+
+/// The audit log: verification, proofs, the public key.
+impl Store {
+    /// The public key checkpoints are signed with, if the key exists yet.
+    pub fn log_public_key(&mut self) -> Result<Option<VerifierKey>, StoreError> {
+        self.log_key.verifier()
+    }
+
+    pub fn log_key_path(&self) -> &std::path::Path {
+        self.log_key.path()
+    }
+
+    /// Verify the whole log against its checkpoints with `key` (the store's own when None).
+    /// The outer error is a failure to read; the inner one is what verification found.
+    pub fn verify_log(
+        &mut self,
+        key: Option<&VerifierKey>,
+    ) -> Result<Result<VerifiedLog, LogError>, StoreError> {
+        let own;
+        let key = match key {
+            Some(k) => k,
+            None => match self.log_key.verifier()? {
+                Some(k) => {
+                    own = k;
+                    &own
+                }
+                None => {
+                    // No key was ever made, so nothing was ever logged: the log must be empty.
+                    let n = self
+                        .db
+                        .query("SELECT COUNT(*) FROM audit_log", &[])?
+                        .first()
+                        .and_then(|r| r[0].int())
+                        .unwrap_or(0);
+                    if n > 0 {
+                        return Err(StoreError::Audit(format!(
+                            "{n} log entries but no key at '{}': give --key",
+                            self.log_key.path().display()
+                        )));
+                    }
+                    return Ok(Ok(VerifiedLog {
+                        entries: 0,
+                        root: baton_audit::empty_root(),
+                        checkpoint_size: 0,
+                        origin: None,
+                        unsigned_tail: 0,
+                    }));
+                }
+            },
+        };
+        audit::verify(&mut self.db, key)
+    }
+
+    pub fn prove_inclusion(&mut self, entry: u64) -> Result<InclusionProof, StoreError> {
+        audit::prove(&mut self.db, entry)
+    }
+
+    pub fn prove_consistency(&mut self, old_size: u64) -> Result<ConsistencyProof, StoreError> {
+        audit::consistency(&mut self.db, old_size)
+    }
+
+    pub fn latest_checkpoint(&mut self) -> Result<Option<String>, StoreError> {
+        audit::latest_checkpoint(&mut self.db)
+    }
+
+    /// Logged events from `from` on, at most `limit`.
+    pub fn log_events(
+        &mut self,
+        from: u64,
+        limit: i64,
+    ) -> Result<Vec<(u64, baton_audit::AuditEvent)>, StoreError> {
+        audit::events(&mut self.db, from, limit)
     }
 }
 

@@ -315,6 +315,65 @@ CREATE TABLE epss_scores (
 );
 ",
     ),
+    (
+        4,
+        r"
+CREATE TABLE users (
+    id {ID},
+    email TEXT NOT NULL,
+    email_key TEXT NOT NULL UNIQUE,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    oidc_issuer TEXT,
+    oidc_subject TEXT,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT,
+    UNIQUE (oidc_issuer, oidc_subject)
+);
+CREATE TABLE api_tokens (
+    id {ID},
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    scope TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE sharing (
+    hdo_id BIGINT NOT NULL REFERENCES organizations(id),
+    manufacturer_id BIGINT NOT NULL REFERENCES organizations(id),
+    level TEXT NOT NULL,
+    PRIMARY KEY (hdo_id, manufacturer_id)
+);
+CREATE TABLE audit_log (
+    seq BIGINT PRIMARY KEY,
+    leaf TEXT NOT NULL,
+    leaf_hash TEXT NOT NULL
+);
+CREATE TABLE audit_checkpoints (
+    id {ID},
+    size BIGINT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE audit_head (
+    id BIGINT PRIMARY KEY,
+    size BIGINT NOT NULL,
+    peaks TEXT NOT NULL
+);
+INSERT INTO audit_head (id, size, peaks) VALUES (1, 0, '');
+CREATE INDEX assets_organization ON assets (organization_id, model_id);
+CREATE INDEX agreements_provider ON agreements (provider_id);
+",
+    ),
 ];
 
 /// Bring the schema up to date. Safe to call on every start.

@@ -10,7 +10,21 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 pub struct TestDatabase {
     pub url: String,
     pub backend: &'static str,
+    /// A folder of its own, for the audit-log key and other files beside the database.
+    pub dir: std::path::PathBuf,
     cleanup: Cleanup,
+}
+
+impl TestDatabase {
+    /// Where this database's audit-log key is kept.
+    pub fn log_key(&self) -> std::path::PathBuf {
+        self.dir.join("baton.log-key")
+    }
+
+    /// Open the store with its key in the database's own folder.
+    pub fn open(&self) -> Result<crate::Store, crate::StoreError> {
+        crate::Store::open_with_key(&self.url, Some(self.log_key()))
+    }
 }
 
 enum Cleanup {
@@ -20,6 +34,7 @@ enum Cleanup {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
         match &self.cleanup {
             Cleanup::Dir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
@@ -50,6 +65,7 @@ pub fn sqlite() -> TestDatabase {
     TestDatabase {
         url: format!("sqlite://{}", dir.join("baton.db").display()),
         backend: "sqlite",
+        dir: dir.clone(),
         cleanup: Cleanup::Dir(dir),
     }
 }
@@ -82,9 +98,12 @@ pub fn postgres() -> Option<TestDatabase> {
         .and_then(|p| admin[p + 3..].find('/').map(|q| p + 3 + q))
         .unwrap_or(admin.len());
     let url = format!("{}/{name}", &admin[..authority_end]);
+    let dir = std::env::temp_dir().join(&name);
+    let _ = std::fs::create_dir_all(&dir);
     Some(TestDatabase {
         url,
         backend: "postgres",
+        dir,
         cleanup: Cleanup::Postgres { admin, name },
     })
 }

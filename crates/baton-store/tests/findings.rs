@@ -90,7 +90,7 @@ fn snapshot(store: &mut Store) -> Vec<Vec<baton_store::Value>> {
 #[test]
 fn an_inventory_alone_gets_device_findings_with_who_must_act() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let icsma = shared_docs("cisa-csaf-icsma/icsma-21-187-01.json");
         let summary = store.import_advisories(&icsma, None).unwrap();
@@ -170,7 +170,7 @@ fn an_inventory_alone_gets_device_findings_with_who_must_act() {
 #[test]
 fn nvd_hardware_and_firmware_cpes_reach_a_device_from_its_inventory_row() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         store
             .import_advisories(&shared_docs("nvd-cve-2.0-meddev/CVE-2023-30559.json"), None)
@@ -238,7 +238,7 @@ const SBOM: &str = r#"{
 #[test]
 fn sbom_components_identities_and_incremental_matching() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let osv = shared_docs("osv-rustsec/crates/RUSTSEC-2019-0003.json");
         store.import_advisories(&osv, None).unwrap();
@@ -353,7 +353,7 @@ fn openvex(author: &str, statements: &str) -> Vec<u8> {
 #[test]
 fn vex_applies_by_author_and_analysts_decide() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         store
             .import_advisories(&shared_docs("cisa-csaf-icsma/icsma-21-187-01.json"), None)
@@ -538,7 +538,7 @@ fn decided(store: &mut Store) -> Vec<Vec<baton_store::Value>> {
 #[test]
 fn incremental_imports_agree_with_a_full_match() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let parsed = baton_sbom::parse("pump.cdx.json", SBOM.as_bytes()).unwrap();
         store

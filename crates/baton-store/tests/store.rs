@@ -74,7 +74,7 @@ fn reports_json(store: &mut Store) -> String {
 fn demo_fleet_gives_the_same_reports_on_every_backend() {
     let mut seen = Vec::new();
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         load_demo(&mut store);
         let fleet = store.load_fleet().unwrap().fleet;
         assert_eq!(fleet.assets.len(), 2000, "{}", db.backend);
@@ -93,7 +93,7 @@ fn demo_fleet_gives_the_same_reports_on_every_backend() {
 #[test]
 fn reimporting_the_same_files_changes_nothing() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         load_demo(&mut store);
         let before = reports_json(&mut store);
         let files = baton_demo::generate(&baton_demo::FleetSpec::demo(day(ON)));
@@ -133,7 +133,7 @@ fn setup(store: &mut Store) {
 #[test]
 fn a_bad_row_rolls_back_the_whole_import() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         store
             .import(
@@ -171,7 +171,7 @@ fn a_bad_row_rolls_back_the_whole_import() {
 #[test]
 fn udi_must_match_the_model() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let before = counts(&mut store);
         let wrong = format!(
@@ -214,7 +214,7 @@ fn udi_must_match_the_model() {
 #[test]
 fn names_resolve_through_aliases_and_case() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let rows = format!(
             "{ASSET_HEADER}A-1,City Hospital,ACME CORP.,Pump 1,,,,,,,in-use\nA-2,  city hospital ,acme medical,MONITOR 2,,,,,,,decommissioned\n"
@@ -251,7 +251,7 @@ fn names_resolve_through_aliases_and_case() {
 #[test]
 fn assessments_need_a_known_asset() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         let record = baton_formats::inventory::AssessmentRow {
             organization: "City Hospital".into(),
@@ -282,13 +282,13 @@ fn assessments_need_a_known_asset() {
 #[test]
 fn reopening_migrates_once() {
     for db in testing::all() {
-        drop(Store::open(&db.url).unwrap());
-        let mut store = Store::open(&db.url).unwrap();
+        drop(db.open().unwrap());
+        let mut store = db.open().unwrap();
         let versions = store
             .db()
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(versions[0][0].int(), Some(3), "{}", db.backend);
+        assert_eq!(versions[0][0].int(), Some(4), "{}", db.backend);
     }
 }
 
@@ -331,7 +331,7 @@ fn sbom(
 #[test]
 fn sboms_supersede_by_their_own_timestamp_and_feed_the_reports() {
     for db in testing::all() {
-        let mut store = Store::open(&db.url).unwrap();
+        let mut store = db.open().unwrap();
         setup(&mut store);
         store
             .import(

@@ -199,7 +199,12 @@ fn run_backend(
     data: &(Vec<Advisory>, Vec<Component>),
     out: &mut dyn Write,
 ) -> Result<Figures> {
-    let mut store = Store::open(url)?;
+    // The benchmark's own key, not one in the working directory.
+    let key = std::env::temp_dir().join(format!(
+        "baton-bench-{}-{backend}.log-key",
+        std::process::id()
+    ));
+    let mut store = Store::open_with_key(url, Some(key))?;
     let assets_before = store.db().query("SELECT COUNT(*) FROM assets", &[])?;
     if assets_before.first().and_then(|r| r[0].int()).unwrap_or(0) > 0 {
         return Err(anyhow!("{backend}: the benchmark needs an empty database"));

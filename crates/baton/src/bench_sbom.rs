@@ -164,7 +164,7 @@ pub fn run(
         Some(u) => u.to_string(),
         None => crate::demo::fresh_sqlite(&dir)?,
     };
-    let mut store = Store::open(&url)?;
+    let mut store = Store::open_with_key(&url, Some(dir.join("bench.log-key")))?;
     let models = "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced\nBench Medical,Bench Monitor,,,patient monitor,high,,,,,\n";
     store.import(
         ImportKind::Models,

@@ -65,7 +65,9 @@ pub fn run_demo(
         Some(url) => url.to_string(),
         None => fresh_sqlite(&dir)?,
     };
-    let mut store = Store::open(&url)?;
+    // A given database keeps its configured key; a fresh one gets its own beside it.
+    let key = database.and(ctx.log_key.clone());
+    let mut store = Store::open_with_key(&url, key)?;
     for (kind, path) in &paths {
         crate::import_file(&mut store, *kind, path, ctx.on)?;
     }
@@ -276,7 +278,9 @@ pub fn run_bench(
         Some(url) => url.to_string(),
         None => fresh_sqlite(&dir)?,
     };
-    let mut store = Store::open(&url)?;
+    // A given database keeps its configured key; a fresh one gets its own beside it.
+    let key = database.and(ctx.log_key.clone());
+    let mut store = Store::open_with_key(&url, key)?;
     let mut rows: Vec<Vec<String>> = vec![vec![
         "generate".into(),
         String::new(),

@@ -1,6 +1,7 @@
 //! `baton`: the command line. Parses arguments, opens the store, calls the model's reports and
 //! renders their rows; no business rules live here.
 
+mod admin_cmd;
 mod bench_fleet;
 mod bench_sbom;
 mod demo;
@@ -39,6 +40,10 @@ struct Cli {
     /// Report as of this date (YYYY-MM-DD) instead of today
     #[arg(long, global = true, value_parser = parse_day)]
     on: Option<NaiveDate>,
+    /// The audit log's signing key [default: DATABASE.log-key beside a SQLite file, else
+    /// ./baton-log.key]
+    #[arg(long, global = true, env = "BATON_LOG_KEY")]
+    log_key: Option<PathBuf>,
     /// Output format [default: table; json for `scan`]
     #[arg(long, global = true, value_enum)]
     format: Option<Format>,
@@ -48,6 +53,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Organizations, users, API tokens and sharing (every change is logged)
+    Admin {
+        #[command(subcommand)]
+        what: admin_cmd::AdminCommand,
+    },
+    /// The tamper-evident audit log: verify, prove, key, checkpoint, export
+    Log {
+        #[command(subcommand)]
+        what: admin_cmd::LogCommand,
+    },
     /// Create and migrate the database
     Init,
     /// Import an inventory CSV file (one transaction: all rows or none)
@@ -600,8 +615,24 @@ fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
 /// Everything a command needs from the global options.
 pub struct Context_ {
     pub database: String,
+    pub log_key: Option<PathBuf>,
     pub on: NaiveDate,
     pub format: Format,
+}
+
+impl Context_ {
+    /// The store, with changes logged as the operator at this command line.
+    pub fn open(&self) -> Result<Store> {
+        let mut store = Store::open_with_key(&self.database, self.log_key.clone())?;
+        let who = std::env::var("USER").unwrap_or_default();
+        let name = if who.is_empty() {
+            "baton-cli".to_string()
+        } else {
+            format!("baton-cli:{who}")
+        };
+        store.set_actor(baton_store::Actor::operator(&name));
+        Ok(store)
+    }
 }
 
 fn split_asset(spec: &str) -> Result<(&str, &str)> {
@@ -645,6 +676,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             .database
             .clone()
             .unwrap_or_else(|| "baton.db".to_string()),
+        log_key: cli.log_key.clone(),
         on: cli.on.unwrap_or_else(|| chrono::Local::now().date_naive()),
         // `scan` output is for machines first: JSON unless asked otherwise.
         format: cli
@@ -656,12 +688,22 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }),
     };
     match cli.command {
+        Command::Admin { what } => {
+            let mut store = ctx.open()?;
+            admin_cmd::admin(&mut store, what, ctx.format, out)?;
+        }
+        Command::Log { what } => {
+            let mut store = ctx.open()?;
+            if !admin_cmd::log(&mut store, what, out)? {
+                bail!("audit log verification failed");
+            }
+        }
         Command::Init => {
-            let store = Store::open(&ctx.database)?;
+            let store = ctx.open()?;
             writeln!(out, "database ready: {}", store.target().redacted())?;
         }
         Command::Import { what } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             if let Some((kind, file)) = what.inventory() {
                 let summary = import_file(&mut store, kind, file, ctx.on)?;
                 write_rows(out, ctx.format, IMPORT_COLUMNS, &[summary])?;
@@ -792,7 +834,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             if assessor.trim().is_empty() {
                 bail!("--assessor must name who assessed");
             }
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             let record = AssessmentRow {
                 organization: org.to_string(),
                 asset_id: asset_id.to_string(),
@@ -844,13 +886,13 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     components,
                 },
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             sbom_cmd::show(out, &mut store, &ctx, &release, components)?;
         }
         Command::Sbom {
             command: SbomCommand::Diff { release, from, to },
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             sbom_cmd::diff(
                 out,
                 &mut store,
@@ -861,19 +903,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             )?;
         }
         Command::Controls { release } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             mds2_cmd::controls(out, &mut store, &ctx, &release)?;
         }
         Command::Mds2 {
             command: Mds2Command::Diff { release },
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             mds2_cmd::diff(out, &mut store, &ctx, &release)?;
         }
         Command::Export {
             command: ExportCommand::Mds2 { release, file },
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             mds2_cmd::export(out, &mut store, &release, &file)?;
         }
         Command::Findings {
@@ -884,22 +926,23 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             vulnerability,
             evidence,
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             let filter = baton_store::FindingFilter {
                 asset,
                 release,
                 status,
                 kev,
                 vulnerability,
+                ..Default::default()
             };
             findings_cmd::findings(out, &mut store, &ctx, &filter, evidence)?;
         }
         Command::Affected { vulnerability } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             findings_cmd::affected(out, &mut store, &ctx, &vulnerability)?;
         }
         Command::Vex { command } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             match command {
                 VexCommand::Set {
                     finding,
@@ -926,7 +969,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
         }
         Command::Identities { command } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             match command {
                 IdentitiesCommand::Unmatched => {
                     let rows = store.unmatched_components()?;
@@ -977,7 +1020,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             }
         }
         Command::Match => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             let s = store.rematch_all()?;
             write_rows(
                 out,
@@ -1001,7 +1044,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             ecosystems,
             provider,
         } => {
-            let mut store = Store::open(&ctx.database)?;
+            let mut store = ctx.open()?;
             let args = findings_cmd::SyncArgs {
                 sources,
                 cache,
@@ -1231,7 +1274,7 @@ pub fn import_file(
 }
 
 fn open_fleet(ctx: &Context_) -> Result<(Store, LoadedFleet)> {
-    let mut store = Store::open(&ctx.database)?;
+    let mut store = ctx.open()?;
     let fleet = store.load_fleet()?;
     Ok((store, fleet))
 }

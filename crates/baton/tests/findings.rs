@@ -18,11 +18,21 @@ fn shared(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// A key file per database, so that tests on PostgreSQL do not share one.
+fn log_key(db: &str) -> std::path::PathBuf {
+    let name: String = db
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    std::env::temp_dir().join(format!("{name}.log-key"))
+}
+
 fn baton(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baton"))
         .args(args)
         .args(["--on", ON])
         .env("BATON_DATABASE_URL", db)
+        .env("BATON_LOG_KEY", log_key(db))
         .env_remove("NVD_API_KEY")
         .output()
         .expect("run baton")
