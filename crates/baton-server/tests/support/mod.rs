@@ -42,6 +42,16 @@ impl TestServer {
         adjust: impl FnOnce(&mut ServerConfig),
         extra: Router<AppState>,
     ) -> TestServer {
+        TestServer::start_logged(adjust, extra, None)
+    }
+
+    /// As [`TestServer::start_with`]; with `log`, the server runs on one thread whose JSON log
+    /// lines (level DEBUG and up) are collected there.
+    pub fn start_logged(
+        adjust: impl FnOnce(&mut ServerConfig),
+        extra: Router<AppState>,
+        log: Option<Arc<std::sync::Mutex<Vec<u8>>>>,
+    ) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = config(&dir);
         adjust(&mut config);
@@ -49,11 +59,27 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
+            let _guard = log.map(|buf| {
+                let subscriber = tracing_subscriber::fmt()
+                    .json()
+                    .with_max_level(tracing::Level::DEBUG)
+                    .with_current_span(true)
+                    .with_writer(move || LogWriter(buf.clone()))
+                    .finish();
+                tracing::subscriber::set_default(subscriber)
+            });
+            let rt = if _guard.is_some() {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+            } else {
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap()
+            };
             rt.block_on(async move {
                 let pool = Pool::open(
                     config.database_url.clone(),
@@ -154,4 +180,14 @@ pub fn get(url: &str) -> Reply {
     reply(client().get(url).call())
 }
 
-pub type Shared<T> = Arc<std::sync::Mutex<T>>;
+struct LogWriter(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
