@@ -17,5 +17,7 @@ async fn openapi_json(Extension(doc): Extension<OpenApiJson>) -> OpenApiJson {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(openapi_json))
+    OpenApiRouter::new()
+        .routes(routes!(openapi_json))
+        .routes(routes!(crate::auth::oidc_login))
 }

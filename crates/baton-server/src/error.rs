@@ -49,6 +49,7 @@ pub fn code_for(status: StatusCode) -> &'static str {
         429 => "too_many_requests",
         500 => "internal",
         501 => "not_implemented",
+        502 => "bad_gateway",
         503 => "unavailable",
         504 => "timeout",
         s if s < 500 => "client_error",

@@ -1,12 +1,13 @@
 //! Baton's HTTP service: configuration ([`config`]), a pool of blocking store connections
 //! ([`pool`]), serving over HTTP or TLS with graceful shutdown ([`serve`]), one JSON error shape
 //! ([`error`]), the router and its state ([`app`], API routes in [`api`]), the OpenAPI document
-//! ([`openapi`]), failed-login limits ([`ratelimit`]), OpenID Connect sign-in ([`oidc`]), session
+//! ([`openapi`]), OpenID sign-in routes ([`auth`]), failed-login limits ([`ratelimit`]), OpenID Connect sign-in ([`oidc`]), session
 //! cookies and CSRF ([`session`]), the client address behind proxies ([`client`]) and logging
 //! ([`logging`]).
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod client;
 pub mod config;
 pub mod error;

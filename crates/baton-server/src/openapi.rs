@@ -25,6 +25,7 @@ use crate::session::SECURE_SESSION_COOKIE;
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "meta", description = "This document"),
+        (name = "auth", description = "Signing in"),
     )
 )]
 struct ApiDoc;

@@ -265,3 +265,77 @@ fn pending_logins_are_single_use_and_bound_to_the_browser() {
         Err(OidcError::UnknownState)
     ));
 }
+
+#[test]
+fn login_route_redirects_and_callback_verifies() {
+    use axum::extract::State;
+    use axum::http::HeaderMap;
+    use baton_server::app::AppState;
+    use baton_server::auth::{CallbackQuery, oidc_identity};
+    use baton_server::error::{ApiError, ApiQuery};
+
+    let provider = Provider::start(CLIENT_ID, CLIENT_SECRET);
+    // What a store-backed callback does first; it would then start a session.
+    let callback = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(
+            |State(state): State<AppState>,
+             headers: HeaderMap,
+             ApiQuery(q): ApiQuery<CallbackQuery>| async move {
+                let id = oidc_identity(&state, "test", &headers, &q).await?;
+                Ok::<_, ApiError>(axum::Json(
+                    serde_json::json!({"subject": id.subject, "email": id.email}),
+                ))
+            },
+        ),
+    );
+    let provider_config = config(&provider);
+    let server = support::TestServer::start_with(move |c| c.oidc = vec![provider_config], callback);
+
+    let r = support::get(&server.url("/api/v1/auth/oidc/test/login"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.headers["location"].to_str().unwrap();
+    assert!(
+        location.starts_with(&format!("{}/authorize?", provider.issuer)),
+        "{location}"
+    );
+    let set_cookie = r.headers["set-cookie"].to_str().unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    assert!(cookie.starts_with("baton_oidc="), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+
+    let (code, state) = browser_authorize(location);
+    let callback_url = server.url(&format!(
+        "/callback?{}",
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("code", &code)
+            .append_pair("state", &state)
+            .finish()
+    ));
+    // Without the browser's sign-in cookie the callback is refused (and the sign-in kept).
+    let r = support::get(&callback_url);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), "bad_request");
+    let r = support::reply(
+        support::client()
+            .get(&callback_url)
+            .header("cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["subject"], "user-123");
+    // Single use.
+    let r = support::reply(
+        support::client()
+            .get(&callback_url)
+            .header("cookie", &cookie)
+            .call(),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    let r = support::get(&server.url("/api/v1/auth/oidc/nobody/login"));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.error_code(), "not_found");
+    let r = support::get(&server.url("/callback?error=access_denied&state=x"));
+    assert_eq!(r.status, 401);
+}
