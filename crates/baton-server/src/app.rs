@@ -234,9 +234,14 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
             },
         );
 
+    // Added last, so it runs first: no credentials, 401 before any other check.
     api.layer(middleware::from_fn_with_state(
         state.clone(),
         crate::session::csrf_guard,
+    ))
+    .layer(middleware::from_fn_with_state(
+        state.clone(),
+        crate::principal::authenticate,
     ))
     .layer(axum::Extension(doc))
     .fallback(not_found)

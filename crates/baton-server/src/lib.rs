@@ -3,7 +3,8 @@
 //! ([`error`]), the router and its state ([`app`], API routes in [`api`]), the OpenAPI document
 //! ([`openapi`]), OpenID sign-in routes ([`auth`]), failed-login limits ([`ratelimit`]), OpenID Connect sign-in ([`oidc`]), session
 //! cookies and CSRF ([`session`]), the client address behind proxies ([`client`]) and logging
-//! ([`logging`]).
+//! ([`logging`]), and who is asking ([`principal`]: the authentication layer and the extractors
+//! handlers take).
 
 pub mod api;
 pub mod app;
@@ -15,6 +16,7 @@ pub mod logging;
 pub mod oidc;
 pub mod openapi;
 pub mod pool;
+pub mod principal;
 pub mod ratelimit;
 pub mod serve;
 pub mod session;

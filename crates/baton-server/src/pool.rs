@@ -47,6 +47,7 @@ struct Conn {
 
 struct Inner {
     url: DatabaseUrl,
+    log_key: Option<PathBuf>,
     sqlite_path: Option<PathBuf>,
     idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
@@ -76,7 +77,8 @@ impl Inner {
         {
             return Err(PoolError::Gone(path.clone()));
         }
-        let store = Store::open(self.url.expose()).map_err(PoolError::Open)?;
+        let store = Store::open_with_key(self.url.expose(), self.log_key.clone())
+            .map_err(PoolError::Open)?;
         let file = self.sqlite_path.as_deref().and_then(file_id);
         Ok(Conn { store, file })
     }
@@ -106,6 +108,17 @@ impl Pool {
     /// Open the first connection now (creating and migrating a SQLite database as the CLI does),
     /// so that a wrong URL fails at startup.
     pub async fn open(url: DatabaseUrl, size: usize, timeout: Duration) -> Result<Pool, PoolError> {
+        Pool::open_with_key(url, None, size, timeout).await
+    }
+
+    /// [`Pool::open`] with the audit-log key at `log_key` (else the store's default beside the
+    /// database).
+    pub async fn open_with_key(
+        url: DatabaseUrl,
+        log_key: Option<PathBuf>,
+        size: usize,
+        timeout: Duration,
+    ) -> Result<Pool, PoolError> {
         let size = size.max(1);
         let sqlite_path = match baton_store::Target::parse(url.expose()) {
             Target::Sqlite(p) => Some(PathBuf::from(p)),
@@ -113,6 +126,7 @@ impl Pool {
         };
         let inner = Arc::new(Inner {
             url,
+            log_key,
             sqlite_path,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),

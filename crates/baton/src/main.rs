@@ -58,6 +58,15 @@ enum Command {
         #[command(subcommand)]
         what: admin_cmd::AdminCommand,
     },
+    /// Serve the HTTP API (127.0.0.1:8080 unless configured; stops cleanly on SIGTERM)
+    Serve {
+        /// ADDR:PORT to listen on [default: the configuration's, else 127.0.0.1:8080]
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// A TOML configuration file [default: $BATON_CONFIG]; BATON_* variables override it
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// The tamper-evident audit log: verify, prove, key, checkpoint, export
     Log {
         #[command(subcommand)]
@@ -620,6 +629,32 @@ pub struct Context_ {
     pub format: Format,
 }
 
+/// `baton serve`: the configuration file and `BATON_*` variables, then the command line.
+fn serve(
+    database: &Option<String>,
+    ctx: &Context_,
+    listen: Option<std::net::SocketAddr>,
+    file: Option<PathBuf>,
+) -> Result<()> {
+    let mut config = baton_server::ServerConfig::load(file.as_deref())?;
+    if let Some(url) = database {
+        config.database_url = baton_server::config::DatabaseUrl::new(url.clone());
+    }
+    if let Some(key) = &ctx.log_key {
+        config.audit_key = Some(key.clone());
+    }
+    if let Some(addr) = listen {
+        config.listen = addr;
+    }
+    baton_server::logging::init(config.log_format)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(baton_server::serve(config, std::future::pending()))?;
+    Ok(())
+}
+
 impl Context_ {
     /// The store, with changes logged as the operator at this command line.
     pub fn open(&self) -> Result<Store> {
@@ -671,6 +706,7 @@ fn scope(store: &mut Store, fleet: &LoadedFleet, organization: Option<&str>) -> 
 }
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    let cli_database = cli.database.clone();
     let ctx = Context_ {
         database: cli
             .database
@@ -692,6 +728,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             let mut store = ctx.open()?;
             admin_cmd::admin(&mut store, what, ctx.format, out)?;
         }
+        Command::Serve { listen, config } => serve(&cli_database, &ctx, listen, config)?,
         Command::Log { what } => {
             let mut store = ctx.open()?;
             if !admin_cmd::log(&mut store, what, out)? {

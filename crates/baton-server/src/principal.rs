@@ -1,0 +1,139 @@
+//! Who is asking: the authentication layer in front of `/api/v1`, and the extractors handlers
+//! take to say what they need (any signed-in user, a writer, an organization admin).
+//!
+//! A request without valid credentials gets 401 before anything else about it is looked at;
+//! only the health endpoints, the OpenAPI document and the sign-in routes are open.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use baton_store::Principal;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::session::Credentials;
+
+/// Paths under `/api/v1` open without credentials.
+fn is_open(path: &str) -> bool {
+    path == "/api/v1/openapi.json"
+        || path == "/api/v1/auth/login"
+        || path.starts_with("/api/v1/auth/oidc/")
+}
+
+/// Middleware: resolve the request's credentials to a [`Principal`] or answer 401.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if !path.starts_with("/api/v1/") || is_open(&path) {
+        return next.run(req).await;
+    }
+    let credentials = Credentials::from_headers(req.headers(), state.cookies());
+    let presented = !matches!(credentials, Credentials::None);
+    let found = match credentials {
+        Credentials::None => Ok(Ok(None)),
+        Credentials::Bearer(token) => {
+            state
+                .pool()
+                .run(move |store| store.authenticate_token(&token))
+                .await
+        }
+        Credentials::Session(token) => {
+            state
+                .pool()
+                .run(move |store| store.session(&token).map(|s| s.map(|(p, _)| p)))
+                .await
+        }
+    };
+    match found {
+        Ok(Ok(Some(principal))) => {
+            req.extensions_mut().insert(principal.clone());
+            let what = format!("{} {path}", req.method());
+            let res = next.run(req).await;
+            let status = res.status();
+            // Every refusal of a signed-in user is logged: a forbidden action, and a record
+            // outside their organization (answered as not found, like a guessed id).
+            if status == axum::http::StatusCode::FORBIDDEN
+                || status == axum::http::StatusCode::NOT_FOUND
+            {
+                let reason = format!("{}", status.as_u16());
+                let _ = state
+                    .pool()
+                    .run(move |store| {
+                        store.act_as(&principal);
+                        store.record_refusal(&what, &reason)
+                    })
+                    .await;
+            }
+            res
+        }
+        Ok(Ok(None)) => {
+            if presented {
+                // A wrong, expired or revoked credential is a refusal worth keeping.
+                let what = format!("{} {path}", req.method());
+                let _ = state
+                    .pool()
+                    .run(move |store| {
+                        store.set_actor(baton_store::Actor::operator("anonymous"));
+                        store.record_refusal(&what, "invalid credentials")
+                    })
+                    .await;
+            }
+            ApiError::unauthorized("sign in, or send a valid API token").into_response()
+        }
+        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Any signed-in user.
+#[derive(Debug, Clone)]
+pub struct User(pub Principal);
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(User)
+            .ok_or_else(|| ApiError::unauthorized("sign in, or send a valid API token"))
+    }
+}
+
+/// A user who may change data: an analyst or admin, not through a read-only token.
+#[derive(Debug, Clone)]
+pub struct Writer(pub Principal);
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let User(p) = User::from_request_parts(parts, state).await?;
+        if p.can_write() {
+            return Ok(Writer(p));
+        }
+        Err(ApiError::forbidden(
+            "this needs the analyst or admin role (and a write token)",
+        ))
+    }
+}
+
+/// An admin of their organization.
+#[derive(Debug, Clone)]
+pub struct OrgAdmin(pub Principal);
+
+impl FromRequestParts<AppState> for OrgAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let User(p) = User::from_request_parts(parts, state).await?;
+        if p.can_administer() {
+            return Ok(OrgAdmin(p));
+        }
+        Err(ApiError::forbidden(
+            "this needs the admin role (and a write token)",
+        ))
+    }
+}
