@@ -288,6 +288,40 @@ impl Db {
         }
     }
 
+    /// Copy a SQLite database, while it is in use, into `path` (SQLite's online backup).
+    pub fn backup_to(&mut self, path: &std::path::Path) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(c) => c
+                .backup(
+                    rusqlite::MAIN_DB,
+                    path,
+                    None::<fn(rusqlite::backup::Progress)>,
+                )
+                .map_err(|e| StoreError::Database(format!("backup to '{}': {e}", path.display()))),
+            Db::Postgres(_) => Err(StoreError::Invalid(
+                "PostgreSQL is backed up with pg_dump (see the README)".into(),
+            )),
+        }
+    }
+
+    /// Replace a SQLite database's content with the backup at `path`.
+    pub fn restore_from(&mut self, path: &std::path::Path) -> Result<(), StoreError> {
+        match self {
+            Db::Sqlite(c) => c
+                .restore(
+                    rusqlite::MAIN_DB,
+                    path,
+                    None::<fn(rusqlite::backup::Progress)>,
+                )
+                .map_err(|e| {
+                    StoreError::Database(format!("restore from '{}': {e}", path.display()))
+                }),
+            Db::Postgres(_) => Err(StoreError::Invalid(
+                "PostgreSQL is restored with pg_restore (see the README)".into(),
+            )),
+        }
+    }
+
     /// Run `work` in one transaction: all of it is committed, or none of it.
     pub fn transaction<T>(
         &mut self,

@@ -979,6 +979,49 @@ impl Store {
     }
 }
 
+/// Backups of a SQLite store.
+impl Store {
+    /// Write an online backup of the database to `path` (a new file), and log it.
+    pub fn backup(&mut self, path: &std::path::Path) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Invalid(format!(
+                "'{}' exists; a backup is written to a new file",
+                path.display()
+            )));
+        }
+        // Logged first, so the backup holds the entry that records it.
+        self.record_event("backup", &path.display().to_string(), serde_json::json!({}))?;
+        self.db.backup_to(path)
+    }
+
+    /// Replace the database with a backup, which must hold a log that verifies with this store's
+    /// key; the restore itself is then logged.
+    pub fn restore(&mut self, path: &std::path::Path) -> Result<VerifiedLog, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::NotFound(format!(
+                "no backup at '{}'",
+                path.display()
+            )));
+        }
+        let mut check = Store::open_with_key(
+            &format!("sqlite:{}", path.display()),
+            Some(self.log_key.path().to_path_buf()),
+        )?;
+        let verified = check
+            .verify_log(None)?
+            .map_err(|e| StoreError::Audit(format!("the backup's log does not verify: {e}")))?;
+        drop(check);
+        self.db.restore_from(path)?;
+        schema::migrate(&mut self.db)?;
+        self.record_event(
+            "restore",
+            &path.display().to_string(),
+            serde_json::json!({"entries": verified.entries}),
+        )?;
+        Ok(verified)
+    }
+}
+
 /// The audit log: verification, proofs, the public key.
 impl Store {
     /// The public key checkpoints are signed with, if the key exists yet.

@@ -58,6 +58,10 @@ enum Command {
         #[command(subcommand)]
         what: admin_cmd::AdminCommand,
     },
+    /// Write an online backup of a SQLite database to a new FILE (PostgreSQL: pg_dump)
+    Backup { file: PathBuf },
+    /// Replace a SQLite database with a backup whose audit log verifies (stop the server first)
+    Restore { file: PathBuf },
     /// Serve the HTTP API (127.0.0.1:8080 unless configured; stops cleanly on SIGTERM)
     Serve {
         /// ADDR:PORT to listen on [default: the configuration's, else 127.0.0.1:8080]
@@ -727,6 +731,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Admin { what } => {
             let mut store = ctx.open()?;
             admin_cmd::admin(&mut store, what, ctx.format, out)?;
+        }
+        Command::Backup { file } => {
+            let mut store = ctx.open()?;
+            store.backup(&file)?;
+            writeln!(out, "backup written: {}", file.display())?;
+        }
+        Command::Restore { file } => {
+            let mut store = ctx.open()?;
+            let verified = store.restore(&file)?;
+            writeln!(
+                out,
+                "restored from {}; its log verifies: {verified}",
+                file.display()
+            )?;
         }
         Command::Serve { listen, config } => serve(&cli_database, &ctx, listen, config)?,
         Command::Log { what } => {
