@@ -318,13 +318,7 @@ async fn list_findings(
         vulnerability: q.vulnerability,
         visibility: Visibility::of(&p),
     };
-    let rows = as_user(&state, &p, move |s| s.findings(&filter)).await?;
-    let total = rows.len() as i64;
-    let items: Vec<_> = rows
-        .into_iter()
-        .skip(page.offset)
-        .take(page.limit)
-        .collect();
+    let (items, total) = as_user(&state, &p, move |s| s.findings_page(&filter, page)).await?;
     Ok(ApiJson(Paged {
         total,
         offset: page.offset,

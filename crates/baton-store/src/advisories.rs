@@ -329,7 +329,47 @@ pub(crate) fn import_kev(db: &mut Db, catalog: &KevCatalog) -> Result<usize, Sto
         &rows,
         "",
     )?;
+    mark_kev(db)?;
     Ok(rows.len())
+}
+
+/// Set each finding's `kev` flag (its id or an alias in the catalog), which the findings order
+/// starts with.
+fn mark_kev(db: &mut Db) -> Result<(), StoreError> {
+    let kev = crate::findings::kev_set(db)?;
+    let mut on: Vec<i64> = Vec::new();
+    let mut off: Vec<i64> = Vec::new();
+    for r in db.query(
+        "SELECT id, vulnerability_id, aliases, kev FROM findings",
+        &[],
+    )? {
+        let id = r[0].int().unwrap_or(0);
+        let aliases: Vec<String> = r[2]
+            .text()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default();
+        let is =
+            r[1].text().is_some_and(|v| kev.contains(v)) || aliases.iter().any(|a| kev.contains(a));
+        match (is, r[3].int() == Some(1)) {
+            (true, false) => on.push(id),
+            (false, true) => off.push(id),
+            _ => {}
+        }
+    }
+    for (flag, ids) in [(1, on), (0, off)] {
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            db.exec(
+                &format!("UPDATE findings SET kev = {flag} WHERE id IN ({list})"),
+                &[],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Replace the EPSS scores.

@@ -16,6 +16,15 @@ fn ids_sql(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// `ids_sql`, or an id no row has when the list is empty (`IN ()` is not SQL).
+fn ids_sql_or_none(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "-1".into()
+    } else {
+        ids_sql(ids)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EpssValue {
     pub score: f64,
@@ -143,7 +152,33 @@ fn list_of(v: &Value) -> Vec<String> {
 }
 
 pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
-    let mut sql = format!("SELECT {FINDING_COLUMNS} {FINDING_FROM} WHERE f.present = 1");
+    Ok(list_inner(db, filter, None)?.0)
+}
+
+/// One page of findings in the list's order, and how many there are in all. A fleet-wide list
+/// is ordered and cut by the database (on `findings_order`); one asset's is read whole.
+pub(crate) fn list_page(
+    db: &mut Db,
+    filter: &FindingFilter,
+    page: crate::Page,
+) -> Result<(Vec<FindingRow>, i64), StoreError> {
+    if filter.asset.is_some() {
+        let all = list(db, filter)?;
+        let total = all.len() as i64;
+        return Ok((
+            all.into_iter().skip(page.offset).take(page.limit).collect(),
+            total,
+        ));
+    }
+    list_inner(db, filter, Some(page))
+}
+
+fn list_inner(
+    db: &mut Db,
+    filter: &FindingFilter,
+    page: Option<crate::Page>,
+) -> Result<(Vec<FindingRow>, i64), StoreError> {
+    let mut sql = " WHERE f.present = 1".to_string();
     let mut params: Vec<Value> = Vec::new();
     let view = filter.visibility;
     if let Some(org) = view.param() {
@@ -175,8 +210,50 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
         Some(s) => Some(parse_status(s)?.key()),
         None => None,
     };
-    let rows = db.query(&sql, &params)?;
     let vulnerability = filter.vulnerability.as_deref();
+    let mut total = None;
+    if let Some(page) = page {
+        // Without an asset, status and KEV are the stored ones: filter in the database.
+        if let Some(w) = wanted {
+            params.push(w.into());
+            sql.push_str(&format!(" AND f.status = ${}", params.len()));
+        }
+        if filter.kev {
+            sql.push_str(" AND f.kev = 1");
+        }
+        if let Some(v) = vulnerability {
+            params.push(v.into());
+            params.push(Value::Text(format!("%{}%", serde_json::Value::from(v))));
+            sql.push_str(&format!(
+                " AND (f.vulnerability_id = ${} OR f.aliases LIKE ${})",
+                params.len() - 1,
+                params.len()
+            ));
+        }
+        total = db
+            .query(&format!("SELECT COUNT(*) FROM findings f{sql}"), &params)?
+            .first()
+            .and_then(|r| r[0].int());
+        params.push(Value::Int(page.limit as i64));
+        params.push(Value::Int(page.offset as i64));
+        sql.push_str(&format!(
+            " ORDER BY f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id LIMIT ${} OFFSET ${}",
+            params.len() - 1,
+            params.len()
+        ));
+    }
+    let rows = db.query(
+        &format!("SELECT {FINDING_COLUMNS} {FINDING_FROM}{sql}"),
+        &params,
+    )?;
+    // A page needs the counts and decisions of its own releases and findings only.
+    let (page_releases, page_findings): (Option<Vec<i64>>, Option<Vec<i64>>) = match page {
+        Some(_) => (
+            Some(rows.iter().filter_map(|r| r[18].int()).collect()),
+            Some(rows.iter().filter_map(|r| r[0].int()).collect()),
+        ),
+        None => (None, None),
+    };
 
     let kev = kev_set(db)?;
     let mut names: BTreeSet<String> = BTreeSet::new();
@@ -197,8 +274,8 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
             );
         }
     }
-    let counts = asset_counts(db, &view)?;
-    let asset_statuses = asset_decisions(db, &view)?;
+    let counts = asset_counts(db, &view, page_releases.as_deref())?;
+    let asset_statuses = asset_decisions(db, &view, page_findings.as_deref())?;
     for r in rows {
         let id = r[0].int().unwrap_or(0);
         let vuln = r[1].text().unwrap_or_default().to_string();
@@ -271,7 +348,8 @@ pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow
             .find_map(|k| epss.get(k).cloned());
     }
     sort_findings(&mut out);
-    Ok(out)
+    let total = total.unwrap_or(out.len() as i64);
+    Ok((out, total))
 }
 
 /// KEV first, then by CVSS score (highest first), then by id.
@@ -309,12 +387,16 @@ fn affected_count(in_use: i64, status: &str, overrides: Option<&HashMap<i64, Str
 fn asset_decisions(
     db: &mut Db,
     view: &crate::Visibility,
+    findings: Option<&[i64]>,
 ) -> Result<HashMap<i64, HashMap<i64, String>>, StoreError> {
     let mut out: HashMap<i64, HashMap<i64, String>> = HashMap::new();
-    let cond = view
+    let mut cond = view
         .counted_asset_condition("a", 1)
         .map(|c| format!(" AND {c}"))
         .unwrap_or_default();
+    if let Some(ids) = findings {
+        cond.push_str(&format!(" AND d.finding_id IN ({})", ids_sql_or_none(ids)));
+    }
     let params: Vec<Value> = view.param().into_iter().collect();
     for r in db.query(
         &format!("SELECT d.finding_id, d.asset_ref, d.status FROM finding_decisions d JOIN assets a ON a.id = d.asset_ref WHERE a.status <> 'decommissioned'{cond} ORDER BY d.id"),
@@ -328,11 +410,18 @@ fn asset_decisions(
 }
 
 /// Assets in use (not decommissioned) per release.
-fn asset_counts(db: &mut Db, view: &crate::Visibility) -> Result<HashMap<i64, i64>, StoreError> {
-    let cond = view
+fn asset_counts(
+    db: &mut Db,
+    view: &crate::Visibility,
+    releases: Option<&[i64]>,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let mut cond = view
         .counted_asset_condition("a", 1)
         .map(|c| format!(" AND {c}"))
         .unwrap_or_default();
+    if let Some(ids) = releases {
+        cond.push_str(&format!(" AND a.release_id IN ({})", ids_sql_or_none(ids)));
+    }
     let params: Vec<Value> = view.param().into_iter().collect();
     Ok(db
         .query(

@@ -467,6 +467,15 @@ impl Store {
         findings::list(&mut self.db, filter)
     }
 
+    /// One page of findings in the same order, and how many there are in all.
+    pub fn findings_page(
+        &mut self,
+        filter: &FindingFilter,
+        page: Page,
+    ) -> Result<(Vec<FindingRow>, i64), StoreError> {
+        findings::list_page(&mut self.db, filter, page)
+    }
+
     /// Record a decision on a finding (for its release, or for one asset).
     pub fn decide(&mut self, input: &DecisionInput) -> Result<Decision, StoreError> {
         let target = format!("finding {}", input.finding);

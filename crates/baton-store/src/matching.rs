@@ -1120,6 +1120,7 @@ pub(crate) fn rematch(
             .push(p);
     }
     let decisions = latest_decisions(db, &release_ids)?;
+    let kev = crate::findings::kev_set(db)?;
     let now = now_utc();
     let mut rows = Vec::with_capacity(groups.len());
     let mut summary = MatchSummary {
@@ -1163,6 +1164,15 @@ pub(crate) fn rematch(
             Value::Text(now.clone()),
             Value::Text(now.clone()),
             Value::Int(1),
+            Value::Int(i64::from(
+                kev.contains(&key.2) || f.aliases.iter().any(|a| kev.contains(a)),
+            )),
+            Value::Int(
+                f.cvss
+                    .as_ref()
+                    .and_then(|c| c.score)
+                    .map_or(-1, |s| (s * 10.0).round() as i64),
+            ),
         ]);
     }
     summary.findings = rows.len();
@@ -1187,10 +1197,10 @@ pub(crate) fn rematch(
         "ON CONFLICT (alias, vulnerability_id) DO NOTHING",
     )?;
     db.insert_many(
-        "INSERT INTO findings (release_id, component_id, component_ref, vulnerability_id, aliases, matched_status, status, justification, confidence, source, cvss_version, cvss_vector, cvss_score, evidence, first_seen, last_seen, present)",
-        17,
+        "INSERT INTO findings (release_id, component_id, component_ref, vulnerability_id, aliases, matched_status, status, justification, confidence, source, cvss_version, cvss_vector, cvss_score, evidence, first_seen, last_seen, present, kev, score_rank)",
+        19,
         &rows,
-        "ON CONFLICT (release_id, component_id, vulnerability_id) DO UPDATE SET component_ref = excluded.component_ref, aliases = excluded.aliases, matched_status = excluded.matched_status, status = excluded.status, justification = excluded.justification, confidence = excluded.confidence, source = excluded.source, cvss_version = excluded.cvss_version, cvss_vector = excluded.cvss_vector, cvss_score = excluded.cvss_score, evidence = excluded.evidence, last_seen = excluded.last_seen, present = 1",
+        "ON CONFLICT (release_id, component_id, vulnerability_id) DO UPDATE SET component_ref = excluded.component_ref, aliases = excluded.aliases, matched_status = excluded.matched_status, status = excluded.status, justification = excluded.justification, confidence = excluded.confidence, source = excluded.source, cvss_version = excluded.cvss_version, cvss_vector = excluded.cvss_vector, cvss_score = excluded.cvss_score, evidence = excluded.evidence, last_seen = excluded.last_seen, present = 1, kev = excluded.kev, score_rank = excluded.score_rank",
     )?;
     // Findings no advisory speaks of any more stay, marked absent.
     let gone: Vec<i64> = existing

@@ -374,6 +374,16 @@ CREATE INDEX assets_organization ON assets (organization_id, model_id);
 CREATE INDEX agreements_provider ON agreements (provider_id);
 ",
     ),
+    (
+        5,
+        r"
+ALTER TABLE findings ADD COLUMN kev BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE findings ADD COLUMN score_rank BIGINT NOT NULL DEFAULT -1;
+UPDATE findings SET score_rank = CAST(ROUND(CAST(cvss_score AS DOUBLE PRECISION) * 10) AS BIGINT) WHERE cvss_score IS NOT NULL;
+UPDATE findings SET kev = 1 WHERE vulnerability_id IN (SELECT cve FROM kev_entries);
+CREATE INDEX findings_order ON findings (present, kev DESC, score_rank DESC, vulnerability_id, id);
+",
+    ),
 ];
 
 /// Bring the schema up to date. Safe to call on every start.

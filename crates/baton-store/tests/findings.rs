@@ -577,3 +577,97 @@ fn incremental_imports_agree_with_a_full_match() {
         assert_eq!(decided(&mut store), incremental, "{}", db.backend);
     }
 }
+
+#[test]
+fn a_page_of_findings_is_a_slice_of_the_whole_list() {
+    for db in testing::all() {
+        let mut store = db.open().unwrap();
+        setup(&mut store);
+        let parsed = baton_sbom::parse("pump.cdx.json", SBOM.as_bytes()).unwrap();
+        store
+            .import_sbom(
+                "Acme Medical/Pump 9@1.0",
+                "pump.cdx.json",
+                SBOM.as_bytes(),
+                &parsed,
+            )
+            .unwrap();
+        for rel in [
+            "cisa-csaf-icsma/icsma-21-187-01.json",
+            "osv-rustsec/crates/RUSTSEC-2019-0003.json",
+            "nvd-cve-2.0-meddev/CVE-2023-30559.json",
+            "cisa-csaf-icsma/icsma-23-194-01.json",
+        ] {
+            store.import_advisories(&shared_docs(rel), None).unwrap();
+        }
+        // KEV after the findings: the stored order must follow it.
+        let whole = store.findings(&FindingFilter::default()).unwrap();
+        let entries: Vec<String> = whole
+            .iter()
+            .rev()
+            .take(2)
+            .map(|f| {
+                format!(
+                    r#"{{"cveID":"{}","vendorProject":"v","product":"p","vulnerabilityName":"n","dateAdded":"2026-01-01","shortDescription":"d","requiredAction":"a","dueDate":"2026-02-01","knownRansomwareCampaignUse":"Unknown","notes":""}}"#,
+                    f.vulnerability_id
+                )
+            })
+            .collect();
+        let kev_json = format!(
+            r#"{{"title":"t","catalogVersion":"1","dateReleased":"2026-01-01T00:00:00.000Z","count":{},"vulnerabilities":[{}]}}"#,
+            entries.len(),
+            entries.join(",")
+        );
+        let kev = baton_advisories::parse_kev("kev.json", kev_json.as_bytes()).unwrap();
+        store.import_kev(&kev).unwrap();
+        let filters = [
+            FindingFilter::default(),
+            FindingFilter {
+                status: Some("affected".into()),
+                ..Default::default()
+            },
+            FindingFilter {
+                kev: true,
+                ..Default::default()
+            },
+            FindingFilter {
+                vulnerability: Some(whole[0].vulnerability_id.clone()),
+                ..Default::default()
+            },
+            FindingFilter {
+                release: Some("Philips/Vue PACS@12.2.1.0".into()),
+                ..Default::default()
+            },
+        ];
+        for filter in filters {
+            let all = store.findings(&filter).unwrap();
+            let ids = |rows: &[baton_store::FindingRow]| {
+                rows.iter().map(|f| f.finding_id).collect::<Vec<_>>()
+            };
+            for (offset, limit) in [(0, 3), (2, 5), (0, 1000), (all.len(), 10)] {
+                let (page, total) = store
+                    .findings_page(&filter, baton_store::Page { offset, limit })
+                    .unwrap();
+                assert_eq!(total as usize, all.len(), "{} {filter:?}", db.backend);
+                let want: Vec<_> = all.iter().skip(offset).take(limit).cloned().collect();
+                assert_eq!(
+                    ids(&page),
+                    ids(&want),
+                    "{} {filter:?} {offset}+{limit}",
+                    db.backend
+                );
+                assert_eq!(page, want);
+            }
+        }
+        assert!(
+            store
+                .findings(&FindingFilter {
+                    kev: true,
+                    ..Default::default()
+                })
+                .unwrap()
+                .len()
+                >= 2
+        );
+    }
+}

@@ -48,7 +48,7 @@ fn ms(d: Duration) -> String {
 
 /// The inventory: manufacturers, models of ten releases each, assets spread over releases and
 /// three hospitals.
-fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<String>) {
+pub(crate) fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<String>) {
     let mut models = String::from(
         "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced\n",
     );
@@ -98,7 +98,11 @@ fn inventory(releases: usize, assets: usize) -> (String, String, String, Vec<Str
 }
 
 /// A release's SBOM: `n` components drawn from the pool.
-fn release_sbom(pool: &[Component], n: usize, seed: u64) -> (Vec<u8>, baton_sbom::Parsed) {
+pub(crate) fn release_sbom(
+    pool: &[Component],
+    n: usize,
+    seed: u64,
+) -> (Vec<u8>, baton_sbom::Parsed) {
     let mut rng = Rng::new(seed);
     let mut components = Vec::with_capacity(n);
     let mut picked = std::collections::HashSet::new();

@@ -2,6 +2,7 @@
 //! renders their rows; no business rules live here.
 
 mod admin_cmd;
+mod bench_api;
 mod bench_fleet;
 mod bench_sbom;
 mod demo;
@@ -299,6 +300,30 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchWhat {
+    /// The HTTP API under load from `wrk`: a findings page, an asset's findings and `affected`
+    /// on a generated fleet (SQLite, and PostgreSQL when given an empty database)
+    Api {
+        #[arg(long, default_value_t = 300_000)]
+        advisories: usize,
+        #[arg(long, default_value_t = 2_000)]
+        releases: usize,
+        /// Components per release SBOM
+        #[arg(long, default_value_t = 500)]
+        components: usize,
+        /// Distinct components the SBOMs draw from
+        #[arg(long, default_value_t = 100_000)]
+        distinct: usize,
+        #[arg(long, default_value_t = 100_000)]
+        assets: usize,
+        #[arg(long, default_value_t = 50)]
+        connections: usize,
+        /// Seconds of load per request
+        #[arg(long, default_value_t = 60)]
+        duration: u64,
+        /// An empty PostgreSQL database to run on as well
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
     ScanPeer {
         /// A Python with cve-bin-tool installed (the comparison is skipped without it)
@@ -1266,6 +1291,33 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             };
             baton_matching::bench::run_bench_scan_peer(&args, &mut *out)?;
         }
+        Command::Bench {
+            what:
+                Some(BenchWhat::Api {
+                    advisories,
+                    releases,
+                    components,
+                    distinct,
+                    assets,
+                    connections,
+                    duration,
+                    postgres,
+                }),
+            ..
+        } => bench_api::run(
+            &bench_api::BenchApiArgs {
+                advisories,
+                releases,
+                components,
+                distinct,
+                assets,
+                connections,
+                duration,
+                postgres,
+                on: ctx.on,
+            },
+            out,
+        )?,
         Command::Bench {
             what:
                 Some(BenchWhat::Fleet {

@@ -1,0 +1,333 @@
+//! `baton bench api`: the HTTP API under load. A generated fleet (the `bench fleet` shapes) is
+//! loaded, a hospital analyst gets a token, the server is started on loopback, and `wrk` (Debian's
+//! package) drives three requests at a time for a while each: a findings page (filtered, sorted,
+//! paginated), one asset's findings, and `affected`. Reports p50/p99 latency and errors.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use baton_model::OrgKind;
+use baton_store::{AdvisoryDoc, ImportKind, Role, Store, TokenScope};
+use chrono::NaiveDate;
+
+pub struct BenchApiArgs {
+    pub advisories: usize,
+    pub releases: usize,
+    pub components: usize,
+    pub distinct: usize,
+    pub assets: usize,
+    pub connections: usize,
+    pub duration: u64,
+    pub postgres: Option<String>,
+    pub on: NaiveDate,
+}
+
+struct Load {
+    findings: i64,
+    asset: String,
+    vulnerability: String,
+}
+
+fn populate(store: &mut Store, args: &BenchApiArgs, out: &mut dyn Write) -> Result<Load> {
+    let (advisories, pool) = baton_matching::bench::fleet_data(args.advisories, args.distinct, 42);
+    let (models, releases, assets, specs) =
+        crate::bench_fleet::inventory(args.releases, args.assets);
+    let t = Instant::now();
+    store.import(ImportKind::Models, "models.csv", models.as_bytes(), args.on)?;
+    store.import(
+        ImportKind::Releases,
+        "releases.csv",
+        releases.as_bytes(),
+        args.on,
+    )?;
+    store.import(ImportKind::Assets, "assets.csv", assets.as_bytes(), args.on)?;
+    for (i, spec) in specs.iter().enumerate() {
+        let (bytes, parsed) =
+            crate::bench_fleet::release_sbom(&pool, args.components, 1000 + i as u64);
+        store.import_sbom(spec, "bench.cdx.json", &bytes, &parsed)?;
+    }
+    let docs: Vec<AdvisoryDoc> = advisories
+        .into_iter()
+        .map(|advisory| AdvisoryDoc {
+            file: "generated".into(),
+            advisory,
+        })
+        .collect();
+    let imported = store.import_advisories(&docs, None)?;
+    drop(docs);
+    let findings = store
+        .db()
+        .query("SELECT COUNT(*) FROM findings WHERE present = 1", &[])?
+        .first()
+        .and_then(|r| r[0].int())
+        .unwrap_or(0);
+    writeln!(
+        out,
+        "loaded {} assets, {} releases, {} findings in {:.1} s",
+        args.assets,
+        specs.len(),
+        imported.matching.findings.max(findings as usize),
+        t.elapsed().as_secs_f64()
+    )?;
+    // The vulnerability found on the most releases: the heaviest `affected`.
+    let vulnerability = store
+        .db()
+        .query(
+            "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE present = 1 GROUP BY vulnerability_id ORDER BY n DESC LIMIT 1",
+            &[],
+        )?
+        .first()
+        .and_then(|r| r[0].text().map(str::to_string))
+        .ok_or_else(|| anyhow!("no findings were made"))?;
+    Ok(Load {
+        findings,
+        asset: "Hospital 0/A000003".into(),
+        vulnerability,
+    })
+}
+
+struct Run {
+    name: &'static str,
+    p50: String,
+    p99: String,
+    requests: u64,
+    errors: u64,
+    rps: String,
+}
+
+/// `wrk --latency` output: the 50% and 99% lines, requests, non-2xx and socket errors.
+fn parse_wrk(name: &'static str, text: &str) -> Result<Run> {
+    let field = |prefix: &str| -> Option<String> {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+    };
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| anyhow!("wrk printed no request count:\n{text}"))?;
+    let mut errors = 0;
+    for l in text.lines().map(str::trim) {
+        if let Some(rest) = l.strip_prefix("Non-2xx or 3xx responses:") {
+            errors += rest.trim().parse::<u64>().unwrap_or(0);
+        }
+        if let Some(rest) = l.strip_prefix("Socket errors:") {
+            for part in rest.split(',') {
+                errors += part
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+        }
+    }
+    Ok(Run {
+        name,
+        p50: field("50%").unwrap_or_else(|| "?".into()),
+        p99: field("99%").unwrap_or_else(|| "?".into()),
+        requests,
+        errors,
+        rps: field("Requests/sec:").unwrap_or_else(|| "?".into()),
+    })
+}
+
+fn wrk(args: &BenchApiArgs, token: &str, url: &str, name: &'static str) -> Result<Run> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{}", args.connections),
+            &format!("-d{}s", args.duration),
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            url,
+        ])
+        .output()
+        .context("running wrk (Debian package `wrk`)")?;
+    if !out.status.success() {
+        bail!("wrk failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    parse_wrk(name, &String::from_utf8_lossy(&out.stdout))
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn run_backend(
+    backend: &'static str,
+    url: &str,
+    key: std::path::PathBuf,
+    args: &BenchApiArgs,
+    out: &mut dyn Write,
+) -> Result<Vec<Run>> {
+    let mut store = Store::open_with_key(url, Some(key.clone()))?;
+    let existing = store.db().query("SELECT COUNT(*) FROM assets", &[])?;
+    if existing.first().and_then(|r| r[0].int()).unwrap_or(0) > 0 {
+        bail!("{backend}: the benchmark needs an empty database");
+    }
+    let load = populate(&mut store, args, out)?;
+    store.create_organization("Hospital 0", OrgKind::Hdo)?;
+    store.create_user("bench@hospital0.example", "Hospital 0", Role::Analyst, None)?;
+    let (token, _) = store.create_token("bench@hospital0.example", TokenScope::Read, 1)?;
+    store.db().settle()?;
+    drop(store);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut config = baton_server::ServerConfig::default();
+    config.database_url = baton_server::config::DatabaseUrl::new(url.to_string());
+    config.audit_key = Some(key);
+    config.listen = SocketAddr::from(([127, 0, 0, 1], port));
+    config.pool_size = args.connections.clamp(2, 16);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.block_on(baton_server::Server::bind(config))?;
+    let handle = runtime.spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let urls: [(&'static str, String); 3] = [
+        (
+            "findings page (status=affected, KEV first then CVSS, 50 per page, offset 100)",
+            format!("{base}/findings?status=affected&limit=50&offset=100"),
+        ),
+        (
+            "one asset's findings",
+            format!("{base}/findings?asset={}&limit=100", encode(&load.asset)),
+        ),
+        (
+            "affected",
+            format!("{base}/affected/{}", encode(&load.vulnerability)),
+        ),
+    ];
+    let mut runs = Vec::new();
+    for (name, url) in &urls {
+        let first = probe(url, &token);
+        writeln!(out, "{backend}: {name}: first answer {first}")?;
+        out.flush()?;
+        runs.push(wrk(args, &token, url, name)?);
+    }
+    let _ = stop.send(());
+    let _ = runtime.block_on(handle);
+    writeln!(out, "{backend}: {} findings stored", load.findings)?;
+    Ok(runs)
+}
+
+/// One request's status, to show the endpoint answers before it is loaded.
+fn probe(url: &str, token: &str) -> String {
+    let started = Instant::now();
+    let answer = Command::new("wrk")
+        .args([
+            "-t1",
+            "-c1",
+            "-d1s",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            url,
+        ])
+        .output();
+    match answer {
+        Ok(o) if o.status.success() => format!(
+            "{} ({:.0} ms for a 1 s probe)",
+            if String::from_utf8_lossy(&o.stdout).contains("Non-2xx") {
+                "errors"
+            } else {
+                "2xx"
+            },
+            started.elapsed().as_secs_f64() * 1000.0
+        ),
+        _ => "wrk failed".into(),
+    }
+}
+
+pub fn run(args: &BenchApiArgs, out: &mut dyn Write) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        bail!("`wrk` is not installed (Debian: apt-get install wrk)");
+    }
+    let dir = std::env::temp_dir().join(format!("baton-bench-api-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let mut results = vec![(
+        "sqlite",
+        run_backend(
+            "sqlite",
+            &dir.join("bench.db").display().to_string(),
+            dir.join("bench.log-key"),
+            args,
+            out,
+        )?,
+    )];
+    if let Some(pg) = &args.postgres {
+        results.push((
+            "postgres",
+            run_backend("postgres", pg, dir.join("bench-pg.log-key"), args, out)?,
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    writeln!(out)?;
+    writeln!(
+        out,
+        "| backend | request | p50 | p99 (target < 200 ms) | requests | errors | requests/s |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
+    for (backend, runs) in &results {
+        for r in runs {
+            writeln!(
+                out,
+                "| {backend} | {} | {} | {} | {} | {} | {} |",
+                r.name, r.p50, r.p99, r.requests, r.errors, r.rps
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} connections, {} s each, wrk -t2 on the same machine",
+        args.connections, args.duration
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrk_output_is_read() {
+        let text = "Running 1s test @ http://127.0.0.1:1/x
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    10.00ms    2.00ms  40.00ms   90.00%
+  Latency Distribution
+     50%    9.50ms
+     75%   11.00ms
+     90%   13.00ms
+     99%   30.10ms
+  4000 requests in 1.00s, 1.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 5
+Requests/sec:   3990.00
+Transfer/sec:      1.00MB
+";
+        let r = parse_wrk("x", text).unwrap();
+        assert_eq!((r.p50.as_str(), r.p99.as_str()), ("9.50ms", "30.10ms"));
+        assert_eq!((r.requests, r.errors, r.rps.as_str()), (4000, 8, "3990.00"));
+    }
+}
