@@ -124,7 +124,23 @@ async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    state.login_limiter().check(ip, &body.email)?;
+    if let Err(limited) = state.login_limiter().check(ip, &body.email) {
+        // Logged as a refusal; the limiter bounds how often one client can add such entries.
+        let what = format!("POST /api/v1/auth/login as {}", body.email.trim());
+        let client = ip.to_string();
+        let _ = state
+            .pool()
+            .run(move |store| {
+                store.set_actor(baton_store::Actor::operator("anonymous"));
+                store.record_event(
+                    "access.refused",
+                    &what,
+                    serde_json::json!({"reason": "too many failed sign-ins", "client": client}),
+                )
+            })
+            .await;
+        return Err(limited.into());
+    }
     let email = body.email.clone();
     let minutes = session_minutes(&state);
     let client = ip.to_string();
@@ -359,22 +375,19 @@ async fn decisions(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<serde_json::Value>, ApiError> {
     let view = Visibility::of(&p);
-    let org = p.organization.clone();
     let kind = p.kind;
     let rows = as_user(&state, &p, move |s| {
-        let visible = s.findings(&FindingFilter {
-            visibility: view,
-            ..Default::default()
-        })?;
-        if !visible.iter().any(|f| f.finding_id == id) {
+        if !s.sees_finding(&view, id)? {
             return Err(StoreError::NotFound(format!("unknown finding {id}")));
         }
-        // Asset decisions of other organizations are theirs alone.
+        // Decisions on assets are seen by those who see the asset; a manufacturer sees none
+        // (even of assets shared with it: the hospital's triage is its own).
+        let assets = s.visible_asset_names(&view)?;
         Ok(s.decisions(id)?
             .into_iter()
             .filter(|d| match &d.asset {
                 None => true,
-                Some(a) => kind != OrgKind::Mdm && a.starts_with(&format!("{org}/")),
+                Some(a) => kind != OrgKind::Mdm && assets.contains(a),
             })
             .collect::<Vec<_>>())
     })
@@ -609,9 +622,9 @@ async fn import_advisories(
             advisory,
         })
         .collect();
-    let author = p.organization.clone();
+    let principal = p.clone();
     let summary = as_user(&state, &p, move |s| {
-        s.import_advisories(&docs, Some(&author))
+        s.import_advisories_as(&principal, &docs)
     })
     .await?;
     Ok(ApiJson(serde_json::to_value(summary).unwrap_or_default()))
@@ -623,7 +636,7 @@ pub struct AssessmentRequest {
     /// YYYY-MM-DD [default today]
     pub date: Option<String>,
     pub assessor: String,
-    /// continue | mitigate | replace | retire
+    /// accept | mitigate | replace | decommission
     pub decision: String,
     /// low | medium | high
     pub residual: Option<String>,

@@ -234,29 +234,30 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
             },
         );
 
-    // Added last, so it runs first: no credentials, 401 before any other check.
-    api.layer(middleware::from_fn_with_state(
-        state.clone(),
-        crate::session::csrf_guard,
-    ))
-    .layer(middleware::from_fn_with_state(
-        state.clone(),
-        crate::principal::authenticate,
-    ))
-    .layer(axum::Extension(doc))
-    .fallback(not_found)
-    .with_state(state)
-    .layer(
-        ServiceBuilder::new()
-            .layer(middleware::map_request(sanitize_request_id))
-            .layer(SetRequestIdLayer::x_request_id(RandomId))
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(trace)
-            .layer(middleware::from_fn(crate::error::json_error_bodies))
-            .layer(CatchPanicLayer::custom(|_| {
-                ApiError::internal("a handler panicked").into_response()
-            }))
-            .layer(RequestBodyLimitLayer::new(limit))
-            .layer(DefaultBodyLimit::max(limit)),
-    )
+    // The fallback sits inside the layers, so an unknown /api/v1 path also needs credentials.
+    // The authentication layer is added last, so it runs first: 401 before any other check.
+    api.fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::session::csrf_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::principal::authenticate,
+        ))
+        .layer(axum::Extension(doc))
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::map_request(sanitize_request_id))
+                .layer(SetRequestIdLayer::x_request_id(RandomId))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(trace)
+                .layer(middleware::from_fn(crate::error::json_error_bodies))
+                .layer(CatchPanicLayer::custom(|_| {
+                    ApiError::internal("a handler panicked").into_response()
+                }))
+                .layer(RequestBodyLimitLayer::new(limit))
+                .layer(DefaultBodyLimit::max(limit)),
+        )
 }

@@ -28,7 +28,10 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         return next.run(req).await;
     }
     let credentials = Credentials::from_headers(req.headers(), state.cookies());
-    let presented = !matches!(credentials, Credentials::None);
+    let presented = !matches!(credentials, Credentials::None)
+        || req
+            .headers()
+            .contains_key(axum::http::header::AUTHORIZATION);
     let found = match credentials {
         Credentials::None => Ok(Ok(None)),
         Credentials::Bearer(token) => {

@@ -26,7 +26,8 @@ fn logs_carry_no_secrets() {
             .header("x-request-id", "req-42")
             .call(),
     );
-    assert_eq!(r.status, 404);
+    // An unknown token: refused before the path is looked at.
+    assert_eq!(r.status, 401);
     let r = reply(
         client()
             .post(&server.url("/login"))
@@ -46,7 +47,7 @@ fn logs_carry_no_secrets() {
     assert!(
         lines.iter().any(|l| l["span"]["id"] == "req-42"
             && l["span"]["path"] == "/api/v1/missing"
-            && l["fields"]["status"] == 404),
+            && l["fields"]["status"] == 401),
         "{logs}"
     );
     // …and none of the secrets.

@@ -48,11 +48,14 @@ fn readyz_is_503_when_the_database_is_gone() {
 #[test]
 fn unknown_routes_and_methods_answer_in_the_json_shape() {
     let server = TestServer::start();
+    // Under /api/v1 an unknown path needs credentials like any other: 401 comes first.
     let r = http_get(&server.url("/api/v1/no-such-thing?token=secret"));
+    assert_eq!(r.status, 401);
+    let r = http_get(&server.url("/no-such-thing?token=secret"));
     assert_eq!(r.status, 404);
     assert_eq!(r.error_code(), "not_found");
     let message = r.json()["error"]["message"].as_str().unwrap().to_string();
-    assert!(message.contains("/api/v1/no-such-thing"), "{message}");
+    assert!(message.contains("/no-such-thing"), "{message}");
     assert!(
         !message.contains("secret"),
         "the query is never echoed: {message}"

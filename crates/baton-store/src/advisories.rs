@@ -60,6 +60,8 @@ struct CurrentRow {
     id: i64,
     digest: String,
     modified: Option<String>,
+    /// The organization that uploaded it through the API; `None` for the operator and feeds.
+    owner: Option<i64>,
 }
 
 /// Store advisories and match what they reach, in the caller's transaction. `author` names the
@@ -68,6 +70,7 @@ pub(crate) fn import(
     db: &mut Db,
     docs: &[AdvisoryDoc],
     author: Option<&str>,
+    uploader: Option<i64>,
 ) -> Result<AdvisoryImport, StoreError> {
     let orgs = Orgs::load(db, NaiveDate::MIN)?;
     let author_org = match author {
@@ -107,7 +110,7 @@ pub(crate) fn import(
             .join(",");
         for r in db.query(
             &format!(
-                "SELECT id, advisory_key, digest, modified, current FROM advisories WHERE advisory_key IN ({marks})"
+                "SELECT id, advisory_key, digest, modified, current, owner_id FROM advisories WHERE advisory_key IN ({marks})"
             ),
             &params,
         )? {
@@ -121,6 +124,7 @@ pub(crate) fn import(
                         id,
                         digest: digest.clone(),
                         modified: r[3].text().map(str::to_string),
+                        owner: r[5].int(),
                     },
                 );
             }
@@ -135,6 +139,16 @@ pub(crate) fn import(
         if known.contains_key(&(key.clone(), digest.clone())) {
             out.unchanged += 1;
             continue;
+        }
+        // An organization's upload never replaces what another, or the operator, published.
+        if let Some(me) = uploader
+            && let Some(c) = current.get(key)
+            && c.owner != Some(me)
+        {
+            return Err(StoreError::Forbidden(format!(
+                "{}: advisory '{}' was published by another organization; an upload cannot replace it",
+                doc.file, doc.advisory.id
+            )));
         }
         let modified = rfc3339(doc.advisory.modified);
         let newer_than = |other: &Option<String>| match (&modified, other) {
@@ -218,11 +232,12 @@ pub(crate) fn import(
             Value::Int(i64::from(is_current)),
             scope.map(Value::Int).unwrap_or(Value::Null),
             Value::Text(now.clone()),
+            uploader.map(Value::Int).unwrap_or(Value::Null),
         ]);
     }
     db.insert_many(
-        "INSERT INTO advisories (advisory_key, source, advisory_id, publisher, modified, digest, file_name, document, current, scope_org_id, imported_at)",
-        11,
+        "INSERT INTO advisories (advisory_key, source, advisory_id, publisher, modified, digest, file_name, document, current, scope_org_id, imported_at, owner_id)",
+        12,
         &values,
         "",
     )?;

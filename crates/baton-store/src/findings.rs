@@ -88,9 +88,10 @@ pub(crate) fn asset_spec(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>), 
         ))
     })?;
     let orgs = crate::import::Orgs::load(db, chrono::NaiveDate::MIN)?;
+    // Named like a missing asset, so a guess does not tell which organizations exist.
     let org_id = orgs
         .find(org.trim())
-        .ok_or_else(|| StoreError::NotFound(format!("unknown organization '{}'", org.trim())))?;
+        .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
     let row = db
         .query(
             "SELECT id, release_id FROM assets WHERE organization_id = $1 AND asset_id = $2",

@@ -417,7 +417,7 @@ impl Store {
             _ => format!("{} documents", docs.len()),
         };
         let summary = self.audited("import.advisories", &target, |db| {
-            let summary = advisories::import(db, docs, author)?;
+            let summary = advisories::import(db, docs, author, None)?;
             let detail = serde_json::to_value(&summary).unwrap_or_default();
             // Public advisories are many and kept by digest; the event records the counts.
             Ok((summary, Vec::new(), detail))
@@ -426,6 +426,27 @@ impl Store {
             self.db.settle()?;
         }
         Ok(summary)
+    }
+
+    /// Advisories and VEX uploaded by a signed-in user: their statements speak for the user's
+    /// organization, and they cannot replace an advisory another organization (or the operator)
+    /// published.
+    pub fn import_advisories_as(
+        &mut self,
+        principal: &Principal,
+        docs: &[AdvisoryDoc],
+    ) -> Result<AdvisoryImport, StoreError> {
+        let target = match docs {
+            [one] => one.file.clone(),
+            _ => format!("{} documents", docs.len()),
+        };
+        let author = principal.organization.clone();
+        let org = principal.organization_id;
+        self.audited("import.advisories", &target, |db| {
+            let summary = advisories::import(db, docs, Some(&author), Some(org))?;
+            let detail = serde_json::to_value(&summary).unwrap_or_default();
+            Ok((summary, Vec::new(), detail))
+        })
     }
 
     /// Replace the CISA KEV catalog. Returns the entries stored.
@@ -922,22 +943,46 @@ impl Store {
         if *view == Visibility::Operator {
             return Ok(rows);
         }
+        let visible = self.visible_asset_names(view)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| visible.contains(&format!("{}/{}", r.organization, r.asset_id)))
+            .collect())
+    }
+
+    /// Whether a view sees a finding (through its release).
+    pub fn sees_finding(&mut self, view: &Visibility, finding: i64) -> Result<bool, StoreError> {
+        let release = self
+            .db
+            .query(
+                "SELECT release_id FROM findings WHERE id = $1",
+                &[Value::Int(finding)],
+            )?
+            .first()
+            .and_then(|r| r[0].int());
+        match release {
+            Some(r) => view.sees_release(&mut self.db, r),
+            None => Ok(false),
+        }
+    }
+
+    /// `ORGANIZATION/ASSET-ID` of every asset a view sees.
+    pub fn visible_asset_names(
+        &mut self,
+        view: &Visibility,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
         let params: Vec<Value> = view.param().into_iter().collect();
         let cond = view
             .asset_condition("a", 1)
             .unwrap_or_else(|| "1 = 1".into());
-        let visible: std::collections::HashSet<(String, String)> = self
+        Ok(self
             .db
             .query(
                 &format!("SELECT o.name, a.asset_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE {cond}"),
                 &params,
             )?
             .into_iter()
-            .filter_map(|r| Some((r[0].text()?.to_string(), r[1].text()?.to_string())))
-            .collect();
-        Ok(rows
-            .into_iter()
-            .filter(|r| visible.contains(&(r.organization.clone(), r.asset_id.clone())))
+            .filter_map(|r| Some(format!("{}/{}", r[0].text()?, r[1].text()?)))
             .collect())
     }
 

@@ -377,6 +377,7 @@ CREATE INDEX agreements_provider ON agreements (provider_id);
     (
         5,
         r"
+ALTER TABLE advisories ADD COLUMN owner_id BIGINT REFERENCES organizations(id);
 ALTER TABLE findings ADD COLUMN kev BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE findings ADD COLUMN score_rank BIGINT NOT NULL DEFAULT -1;
 UPDATE findings SET score_rank = CAST(ROUND(CAST(cvss_score AS DOUBLE PRECISION) * 10) AS BIGINT) WHERE cvss_score IS NOT NULL;

@@ -12,6 +12,7 @@ use std::thread::JoinHandle;
 use axum::Router;
 use baton_server::app::{AppState, router_with};
 use baton_server::config::{DatabaseUrl, ServerConfig};
+use baton_server::ratelimit::LoginLimits;
 use baton_server::{Pool, ServeError, Server};
 use tokio::sync::oneshot;
 
@@ -55,6 +56,26 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let mut config = config(&dir);
         adjust(&mut config);
+        TestServer::spawn(dir, config, None, LoginLimits::default(), extra, log)
+    }
+
+    /// The server on an existing database (such as one of `baton_store::testing`), with its
+    /// audit-log key at `log_key` and these login limits.
+    pub fn start_on(url: &str, log_key: PathBuf, limits: LoginLimits) -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(&dir);
+        config.database_url = DatabaseUrl::new(url.to_string());
+        TestServer::spawn(dir, config, Some(log_key), limits, Router::new(), None)
+    }
+
+    fn spawn(
+        dir: tempfile::TempDir,
+        config: ServerConfig,
+        log_key: Option<PathBuf>,
+        limits: LoginLimits,
+        extra: Router<AppState>,
+        log: Option<Arc<std::sync::Mutex<Vec<u8>>>>,
+    ) -> TestServer {
         let db_path = PathBuf::from(config.database_url.expose());
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
@@ -81,13 +102,14 @@ impl TestServer {
                     .unwrap()
             };
             rt.block_on(async move {
-                let pool = Pool::open(
+                let pool = Pool::open_with_key(
                     config.database_url.clone(),
+                    log_key,
                     config.pool_size,
                     config.pool_timeout,
                 )
                 .await?;
-                let state = AppState::new(config.clone(), pool);
+                let state = AppState::with_limits(config.clone(), pool, limits);
                 let server = Server::bind_app(&config, router_with(state, extra)).await?;
                 addr_tx.send(server.local_addr()).unwrap();
                 server
