@@ -339,3 +339,81 @@ fn login_route_redirects_and_callback_verifies() {
     let r = support::get(&server.url("/callback?error=access_denied&state=x"));
     assert_eq!(r.status, 401);
 }
+
+/// The whole sign-in as a browser makes it: the login route, the provider, the store-backed
+/// callback that starts a session, and the session used. An identity with no Baton user is
+/// refused, and both attempts are in the audit log.
+#[test]
+fn an_openid_sign_in_starts_a_session_for_the_matching_user() {
+    let provider = Provider::start(CLIENT_ID, CLIENT_SECRET);
+    let provider_config = config(&provider);
+    let server = support::TestServer::start_with(
+        move |c| c.oidc = vec![provider_config],
+        axum::Router::new(),
+    );
+    let db = format!("sqlite:{}", server.db_path.display());
+
+    let sign_in = || {
+        let r = support::get(&server.url("/api/v1/auth/oidc/test/login"));
+        assert_eq!(r.status, 303, "{}", r.body);
+        let location = r.headers["location"].to_str().unwrap().to_string();
+        let cookie = r.headers["set-cookie"].to_str().unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        let (code, state) = browser_authorize(&location);
+        let url = server.url(&format!(
+            "/api/v1/auth/oidc/test/callback?{}",
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("code", &code)
+                .append_pair("state", &state)
+                .finish()
+        ));
+        support::reply(support::client().get(&url).header("cookie", &cookie).call())
+    };
+
+    // No Baton user has this identity yet.
+    let r = sign_in();
+    assert_eq!(r.status, 401, "{}", r.body);
+
+    let mut store = baton_store::Store::open(&db).unwrap();
+    store
+        .create_organization("City Hospital", baton_model::OrgKind::Hdo)
+        .unwrap();
+    store
+        .create_user(
+            "ann@hospital.example",
+            "City Hospital",
+            baton_store::Role::Viewer,
+            None,
+        )
+        .unwrap();
+
+    let r = sign_in();
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.headers["location"], "/");
+    let session = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("baton_session="))
+        .expect("a session cookie");
+    let me = support::reply(
+        support::client()
+            .get(&server.url("/api/v1/me"))
+            .header("cookie", &session)
+            .call(),
+    );
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.json()["email"], "ann@hospital.example");
+    assert_eq!(me.json()["organization"], "City Hospital");
+
+    let events: Vec<(String, String)> = store
+        .log_events(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(_, e)| (e.action, e.actor))
+        .collect();
+    assert!(events.contains(&("login.failure".into(), "anonymous".into())));
+    assert!(events.contains(&("login.success".into(), "ann@hospital.example".into())));
+    assert!(store.verify_log(None).unwrap().is_ok());
+}
