@@ -8,7 +8,7 @@ use baton_advisories::{
 };
 use baton_cpe::Wfn;
 use baton_cpe::nvd::{self as cpenvd, Truth};
-use baton_sbom::{Component, Sbom};
+use baton_sbom::{CompactString, Component, Sbom};
 use baton_versions::Scheme;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -395,8 +395,9 @@ struct Hit {
 /// The component's version: its own, else its purl's.
 fn component_version(c: &Component) -> Option<String> {
     c.version
-        .clone()
+        .as_deref()
         .filter(|v| !v.trim().is_empty())
+        .map(str::to_string)
         .or_else(|| c.purl.as_deref().and_then(Purl::parse)?.version)
 }
 
@@ -723,7 +724,7 @@ fn match_products(
         }
     }
 
-    let vendors: Vec<&String> = [&c.supplier, &c.manufacturer, &c.publisher]
+    let vendors: Vec<&CompactString> = [&c.supplier, &c.manufacturer, &c.publisher]
         .into_iter()
         .flatten()
         .filter(|v| !v.trim().is_empty())
@@ -1050,8 +1051,8 @@ fn merge(
             Finding {
                 vulnerability_id: id,
                 aliases: aliases.into_iter().collect(),
-                component_ref: c.reference.clone(),
-                component_name: c.name.clone(),
+                component_ref: c.reference.to_string(),
+                component_name: c.name.to_string(),
                 component_version: component_version(c),
                 component_purl: c.purl.clone(),
                 component_cpes: c.cpes.clone(),
