@@ -444,3 +444,50 @@ fn cve5_records_match_device_products_with_their_version_ranges() {
     let report = scan(&s, &advs, &ScanOptions::default());
     assert!(of(&report.findings, "bd-pcu").is_empty());
 }
+
+#[test]
+fn skipping_osv_records_no_component_names_changes_no_finding() {
+    // The corpora `baton bench scan-peer` uses, and the SBOMs it scans.
+    let paths: Vec<PathBuf> = [
+        "osv-rustsec",
+        "osv-golang",
+        "nvd-cve-2.0-meddev",
+        "vunnel-fixtures/nvd",
+    ]
+    .iter()
+    .map(|p| shared(p))
+    .collect();
+    let all = advisories(&paths);
+    let mut found = 0;
+    for s in [
+        "spdx-examples/software/example11/spdx2.3/sbom.spdx.json",
+        "cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json",
+        "cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.json",
+        "medical-sbom-case-study/extended.sbom.json",
+    ] {
+        let s = sbom(&shared(s));
+        let keys: std::collections::HashSet<String> = s
+            .components
+            .iter()
+            .filter_map(|c| c.purl.as_deref())
+            .filter_map(baton_matching::purl::Purl::parse)
+            .map(|p| p.key())
+            .collect();
+        let some =
+            baton_matching::read_advisories_for(&paths, Some(&keys), &mut std::io::sink()).unwrap();
+        assert!(
+            some.len() < all.len() / 10,
+            "{} of {}",
+            some.len(),
+            all.len()
+        );
+        let options = ScanOptions {
+            min_confidence: Confidence::Fuzzy,
+            ..ScanOptions::default()
+        };
+        let whole = scan(&s, &all, &options);
+        assert_eq!(scan(&s, &some, &options), whole);
+        found += whole.findings.len();
+    }
+    assert!(found > 10, "{found}");
+}
