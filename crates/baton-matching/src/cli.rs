@@ -10,8 +10,9 @@ use baton_advisories::{Advisory, AdvisoryError};
 use chrono::NaiveDate;
 
 use crate::keys::osv_package_keys;
+use crate::names::VendorAliases;
 use crate::purl::Purl;
-use crate::{Confidence, ScanOptions, scan, to_cyclonedx, to_json};
+use crate::{Confidence, Index, ScanOptions, scan_with_index, to_cyclonedx, to_json};
 
 /// Output format of `baton scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,6 +33,9 @@ pub struct ScanArgs {
     pub kev: Option<PathBuf>,
     pub epss: Option<PathBuf>,
     pub min_confidence: Confidence,
+    /// Vendor spellings added to the built-in alias table: the `name,alias` CSV of
+    /// `baton import aliases`.
+    pub aliases: Option<PathBuf>,
     pub format: OutputFormat,
     /// "Today": dates the CycloneDX output and bounds KEV additions.
     pub on: NaiveDate,
@@ -48,6 +52,8 @@ pub enum ScanError {
     Sbom(#[from] baton_sbom::SbomError),
     #[error(transparent)]
     Advisory(#[from] AdvisoryError),
+    #[error(transparent)]
+    Aliases(#[from] baton_formats::InputError),
     #[error("writing the output: {0}")]
     Output(std::io::Error),
 }
@@ -241,7 +247,12 @@ pub fn run_scan_with(
         let scores = baton_advisories::parse_epss(&path.display().to_string(), &read(path)?)?;
         options = options.with_epss(&scores);
     }
-    let report = scan(&parsed.sbom, &advisories, &options);
+    let aliases = match &args.aliases {
+        Some(path) => VendorAliases::from_csv(&path.display().to_string(), &read(path)?)?,
+        None => VendorAliases::default(),
+    };
+    let index = Index::build_with(&advisories, aliases);
+    let report = scan_with_index(&parsed.sbom, &index, &options);
     for w in &report.warnings {
         let _ = writeln!(warn, "warning: {w}");
     }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{self, cpe_key};
-use crate::names::{product_confidence, vendor_confidence, vendor_keys};
+use crate::names::VendorAliases;
 use crate::purl::Purl;
 use crate::versions::{self, VersionCheck};
 
@@ -274,6 +274,8 @@ pub struct Index<'a> {
     products_by_vendor: HashMap<String, Vec<ProductRef>>,
     products_by_purl: HashMap<String, Vec<ProductRef>>,
     products_by_cpe: HashMap<(String, String), Vec<ProductRef>>,
+    /// Vendor spellings beyond the built-in table, for device products.
+    aliases: VendorAliases,
 }
 
 /// A relationship product ("firmware installed on device") is matched by its component's
@@ -292,7 +294,13 @@ pub(crate) fn effective<'a>(advisory: &'a Advisory, product: &'a Product) -> &'a
 
 impl<'a> Index<'a> {
     pub fn build(advisories: &'a [Advisory]) -> Index<'a> {
+        Self::build_with(advisories, VendorAliases::default())
+    }
+
+    /// An index whose device-product matching also knows the user's vendor spellings.
+    pub fn build_with(advisories: &'a [Advisory], aliases: VendorAliases) -> Index<'a> {
         let mut index = Index {
+            aliases,
             advisories,
             by_package: HashMap::new(),
             by_cpe: HashMap::new(),
@@ -335,7 +343,7 @@ impl<'a> Index<'a> {
         for (p, product) in advisory.products.iter().enumerate() {
             let eff = effective(advisory, product);
             if let (Some(vendor), Some(_)) = (&eff.vendor, &eff.name) {
-                for k in vendor_keys(vendor) {
+                for k in self.aliases.vendor_keys(vendor) {
                     self.products_by_vendor.entry(k).or_default().push((a, p));
                 }
             }
@@ -732,7 +740,7 @@ fn match_products(
     let allow_fuzzy = options.min_confidence <= Confidence::Fuzzy;
     let mut candidates: BTreeSet<ProductRef> = BTreeSet::new();
     for v in &vendors {
-        for k in vendor_keys(v) {
+        for k in index.aliases.vendor_keys(v) {
             if let Some(list) = index.products_by_vendor.get(&k) {
                 candidates.extend(list.iter().copied());
             }
@@ -749,12 +757,20 @@ fn match_products(
         };
         let Some((named_by, vconf)) = vendors
             .iter()
-            .filter_map(|v| vendor_confidence(v, pvendor).map(|conf| (*v, conf)))
+            .filter_map(|v| {
+                index
+                    .aliases
+                    .vendor_confidence(v, pvendor)
+                    .map(|conf| (*v, conf))
+            })
             .max_by_key(|(_, conf)| *conf)
         else {
             continue;
         };
-        let Some(nconf) = product_confidence(&c.name, pname, pvendor, allow_fuzzy) else {
+        let Some(nconf) = index
+            .aliases
+            .product_confidence(&c.name, pname, pvendor, allow_fuzzy)
+        else {
             continue;
         };
         let confidence = vconf.min(nconf);
