@@ -3,7 +3,7 @@
 
 use crate::json::{Reader, child, is_cve, parse_date};
 use crate::model::{AdvisoryError, Warning, WarningKind};
-use crate::typed::{Object, Text, present};
+use crate::typed::{Object, Text, from_json, present};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -250,7 +250,7 @@ struct FastEntry<'a> {
 /// Reads a catalog the general reader would read without a warning, giving what it gives;
 /// `None` for anything else.
 fn read_fast(text: &str) -> Option<KevCatalog> {
-    let Object(root) = serde_json::from_str::<Object<FastCatalog<'_>>>(text).ok()?;
+    let Object(root) = from_json::<Object<FastCatalog<'_>>>(text)?;
     let date_released = match root.date_released {
         None => None,
         Some(d) => Some(parse_date(d.as_str())?),

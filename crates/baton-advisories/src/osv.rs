@@ -8,7 +8,7 @@ use crate::model::{
     Advisory, AdvisoryError, AdvisorySource, AffectedRange, Cvss, OsvAffected, OsvEvent, OsvRange,
     Product, ProductStatus, Status, Vulnerability, WarningKind,
 };
-use crate::typed::{Object, Refuse, Text, present};
+use crate::typed::{Object, Refuse, Text, from_json, present};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -429,7 +429,7 @@ struct FastReference<'a> {
 /// when the text is anything else (another format, malformed JSON) or when [`read`] would warn
 /// about something: the caller then reads it with the general reader.
 pub(crate) fn read_fast(text: &str) -> Option<Advisory> {
-    let Object(rec) = serde_json::from_str::<Object<FastRecord<'_>>>(text).ok()?;
+    let Object(rec) = from_json::<Object<FastRecord<'_>>>(text)?;
     let id = rec.id.as_str().trim();
     if id.is_empty() {
         return None;
@@ -678,12 +678,15 @@ struct ProbePackage<'a> {
 /// else (gzip, another format, JSON with a problem the full reader would report): read them
 /// with [`crate::parse`].
 pub fn osv_packages(bytes: &[u8]) -> Option<Vec<OsvPackage<'_>>> {
+    if bytes.len() as u64 > crate::MAX_DOCUMENT_BYTES {
+        return None;
+    }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).ok()?;
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let Object(rec) = serde_json::from_str::<Object<ProbeRecord<'_>>>(text).ok()?;
+    let Object(rec) = from_json::<Object<ProbeRecord<'_>>>(text)?;
     if rec.id.as_str().trim().is_empty() {
         return None;
     }
@@ -870,6 +873,28 @@ mod tests {
             r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "affected": []"#,
         ] {
             assert_eq!(osv_packages(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn nesting_too_deep_for_the_general_reader_is_left_to_it() {
+        for depth in [50, 100, 200, 5000] {
+            let text = format!(
+                r#"{{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "junk": {}{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            // Either path may refuse; what the fast one reads, the general one reads alike.
+            let read = agrees(&text);
+            assert_eq!(read, depth == 50, "{depth}");
+            assert_eq!(
+                osv_packages(text.as_bytes()).is_some(),
+                depth == 50,
+                "{depth}"
+            );
+            if depth > 128 {
+                assert!(general(&text).is_err(), "{depth}");
+            }
         }
     }
 }

@@ -89,6 +89,48 @@ impl<'de> Deserialize<'de> for Refuse {
     }
 }
 
+/// Deeper than this, a document is left to the general reader. serde_json refuses nesting past
+/// 128 levels when it builds a tree, but skips ignored fields without a limit: without this
+/// check a fast path would read what the general reader refuses.
+const MAX_DEPTH: usize = 100;
+
+/// `text` as `T`, when it nests no deeper than [`MAX_DEPTH`] and reads as `T`.
+pub(crate) fn from_json<'a, T: Deserialize<'a>>(text: &'a str) -> Option<T> {
+    if !within_depth(text.as_bytes()) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// Whether arrays and objects nest at most [`MAX_DEPTH`] deep (brackets inside strings do not
+/// count).
+fn within_depth(bytes: &[u8]) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
 /// For `#[serde(default, deserialize_with = "present")]`: `None` when the key is absent,
 /// `Some` of whatever it holds otherwise, `null` included.
 pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
