@@ -1,12 +1,13 @@
 //! The CISA Known Exploited Vulnerabilities catalog (JSON). Unknown fields are ignored; an entry
 //! without a usable `cveID` is skipped with a warning, other gaps only warn.
 
-use crate::json::{Reader, child, is_cve};
+use crate::json::{Reader, child, is_cve, parse_date};
 use crate::model::{AdvisoryError, Warning, WarningKind};
+use crate::typed::{Object, Text, from_json, present};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KevCatalog {
@@ -39,6 +40,14 @@ pub struct KevEntry {
 pub fn parse_kev(file: &str, bytes: &[u8]) -> Result<KevCatalog, AdvisoryError> {
     let bytes = crate::inflate(file, bytes)?;
     let text = crate::text_of(file, &bytes)?;
+    match read_fast(text) {
+        Some(catalog) => Ok(catalog),
+        None => read_general(file, text),
+    }
+}
+
+/// Reads any catalog, with located warnings for what is odd.
+fn read_general(file: &str, text: &str) -> Result<KevCatalog, AdvisoryError> {
     let root = crate::json_root(file, text)?;
     let Value::Object(root) = root else {
         return Err(AdvisoryError::Invalid {
@@ -173,4 +182,201 @@ fn day(
         );
     }
     d
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast path: a clean catalog read straight into typed structs (see `crate::typed`).
+
+#[derive(Deserialize)]
+struct FastCatalog<'a> {
+    #[serde(borrow)]
+    title: Option<Text<'a>>,
+    #[serde(borrow, rename = "catalogVersion")]
+    catalog_version: Text<'a>,
+    #[serde(borrow, rename = "dateReleased")]
+    date_released: Option<Text<'a>>,
+    count: Option<f64>,
+    #[serde(borrow)]
+    vulnerabilities: Vec<Object<FastEntry<'a>>>,
+}
+
+/// `Option<Option<_>>`: absent (the general reader warns) apart from `null` (it does not).
+#[derive(Deserialize)]
+struct FastEntry<'a> {
+    #[serde(borrow, rename = "cveID")]
+    cve: Text<'a>,
+    #[serde(
+        default,
+        borrow,
+        rename = "vendorProject",
+        deserialize_with = "present"
+    )]
+    vendor_project: Option<Option<Text<'a>>>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    product: Option<Option<Text<'a>>>,
+    #[serde(
+        default,
+        borrow,
+        rename = "vulnerabilityName",
+        deserialize_with = "present"
+    )]
+    vulnerability_name: Option<Option<Text<'a>>>,
+    #[serde(default, borrow, rename = "dateAdded", deserialize_with = "present")]
+    date_added: Option<Option<Text<'a>>>,
+    #[serde(
+        default,
+        borrow,
+        rename = "shortDescription",
+        deserialize_with = "present"
+    )]
+    short_description: Option<Option<Text<'a>>>,
+    #[serde(
+        default,
+        borrow,
+        rename = "requiredAction",
+        deserialize_with = "present"
+    )]
+    required_action: Option<Option<Text<'a>>>,
+    #[serde(default, borrow, rename = "dueDate", deserialize_with = "present")]
+    due_date: Option<Option<Text<'a>>>,
+    #[serde(borrow, rename = "knownRansomwareCampaignUse")]
+    ransomware: Option<Text<'a>>,
+    #[serde(borrow)]
+    notes: Option<Text<'a>>,
+    #[serde(borrow)]
+    cwes: Option<Vec<Text<'a>>>,
+}
+
+/// Reads a catalog the general reader would read without a warning, giving what it gives;
+/// `None` for anything else.
+fn read_fast(text: &str) -> Option<KevCatalog> {
+    let Object(root) = from_json::<Object<FastCatalog<'_>>>(text)?;
+    let date_released = match root.date_released {
+        None => None,
+        Some(d) => Some(parse_date(d.as_str())?),
+    };
+    let mut seen: HashSet<String> = HashSet::with_capacity(root.vulnerabilities.len());
+    let mut entries = Vec::with_capacity(root.vulnerabilities.len());
+    for Object(v) in root.vulnerabilities {
+        let cve = v.cve.as_str().trim().to_string();
+        if !is_cve(&cve) || seen.contains(&cve) {
+            return None;
+        }
+        seen.insert(cve.clone());
+        // A key that is absent is warned about; one that is null is not.
+        let given = |t: Option<Option<Text<'_>>>| t.map(|t| t.map(Text::into_string));
+        let day = |t: Option<Option<Text<'_>>>| -> Option<Option<NaiveDate>> {
+            match t? {
+                None => Some(None),
+                Some(d) => NaiveDate::parse_from_str(d.as_str().trim(), "%Y-%m-%d")
+                    .ok()
+                    .map(Some),
+            }
+        };
+        let ransomware = v.ransomware.map(Text::into_string);
+        if ransomware
+            .as_deref()
+            .is_some_and(|k| k != "Known" && k != "Unknown")
+        {
+            return None;
+        }
+        entries.push(KevEntry {
+            cve,
+            vendor_project: given(v.vendor_project)?,
+            product: given(v.product)?,
+            vulnerability_name: given(v.vulnerability_name)?,
+            date_added: day(v.date_added)?,
+            short_description: given(v.short_description)?,
+            required_action: given(v.required_action)?,
+            due_date: day(v.due_date)?,
+            known_ransomware_campaign_use: ransomware,
+            notes: Text::not_blank(v.notes),
+            cwes: v
+                .cwes
+                .unwrap_or_default()
+                .into_iter()
+                .map(Text::into_string)
+                .collect(),
+        });
+    }
+    let count = root.count.map(|n| n as u64);
+    if count.is_some_and(|n| n != entries.len() as u64) {
+        return None;
+    }
+    Some(KevCatalog {
+        title: root.title.map(Text::into_string),
+        catalog_version: Some(root.catalog_version.into_string()),
+        date_released,
+        count,
+        entries,
+        warnings: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::typed::testing;
+
+    fn agrees(text: &str) -> bool {
+        match read_fast(text) {
+            None => false,
+            Some(fast) => {
+                assert_eq!(read_general("x.json", text), Ok(fast), "{text}");
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_every_corpus_file_as_the_general_reader_does() {
+        let mut fast = Vec::new();
+        for path in testing::json_files() {
+            let bytes = std::fs::read(&path).unwrap();
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && agrees(text)
+            {
+                fast.push(path.strip_prefix(testing::data()).unwrap().to_path_buf());
+            }
+        }
+        let fast: Vec<String> = fast.iter().map(|p| p.display().to_string()).collect();
+        assert!(
+            fast.contains(&"cisa-kev/known_exploited_vulnerabilities.json".to_string()),
+            "{fast:?}"
+        );
+    }
+
+    #[test]
+    fn anything_the_general_reader_warns_about_is_left_to_it() {
+        let base = r#"{"title": "KEV", "catalogVersion": "2025.08.25",
+            "dateReleased": "2025-08-25T17:04:19.9796Z", "count": 2, "vulnerabilities": [
+            {"cveID": "CVE-2025-48384", "vendorProject": "Git", "product": "Git",
+             "vulnerabilityName": "n", "dateAdded": "2025-08-25", "shortDescription": "d",
+             "requiredAction": "a", "dueDate": "2025-09-15", "knownRansomwareCampaignUse": "Unknown",
+             "notes": "", "cwes": ["CWE-59"]},
+            {"cveID": "CVE-2024-0001", "vendorProject": null, "product": "P",
+             "vulnerabilityName": "n", "dateAdded": "2024-01-02", "shortDescription": "d \u00e9",
+             "requiredAction": "a", "dueDate": null}]}"#;
+        assert!(agrees(base));
+        let refused = [
+            (r#""count": 2"#, r#""count": 3"#),
+            (r#""count": 2"#, r#""count": "2""#),
+            (r#""CVE-2024-0001""#, r#""CVE-2025-48384""#),
+            (r#""CVE-2024-0001""#, r#""CVE-24-1""#),
+            (r#""Unknown""#, r#""Maybe""#),
+            (r#""product": "P","#, ""),
+            (r#""dueDate": null"#, r#""dueDate": "soon""#),
+            (r#""dateAdded": "2024-01-02","#, ""),
+            (r#""cwes": ["CWE-59"]"#, r#""cwes": "CWE-59""#),
+            (r#""catalogVersion": "2025.08.25","#, ""),
+            ("2025-08-25T17:04:19.9796Z", "today"),
+        ];
+        for (from, to) in refused {
+            let text = base.replacen(from, to, 1);
+            assert_ne!(text, base, "{from}");
+            assert!(read_fast(&text).is_none(), "{to}");
+        }
+    }
 }

@@ -25,12 +25,14 @@ mod model;
 mod nvd;
 mod openvex;
 mod osv;
+mod typed;
 mod vendor;
 mod yaml;
 
 pub use epss::{EpssEntry, EpssScores, parse_epss};
 pub use kev::{KevCatalog, KevEntry, parse_kev};
 pub use model::*;
+pub use osv::{OsvPackage, osv_packages};
 pub use vendor::{
     VENDOR_ALIASES, VendorAlias, canonical_vendor, normalize_vendor, repair_mojibake, same_vendor,
     vendor_alias, vendor_key, vendors_in,
@@ -51,6 +53,15 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Parsed, AdvisoryError> {
     let trimmed = text.trim_start();
     match trimmed.as_bytes().first() {
         Some(b'{') => {
+            // Most files of an advisory corpus are clean OSV records: read those without a
+            // JSON tree, and everything else (or anything odd) with the general reader.
+            if let Some(advisory) = osv::read_fast(text) {
+                return Ok(Parsed {
+                    format: Format::OsvJson,
+                    advisories: vec![advisory],
+                    warnings: Vec::new(),
+                });
+            }
             let root = json_root(file, text)?;
             read_tree(file, &root, false)
         }

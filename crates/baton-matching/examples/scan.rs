@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         } else {
             baton_matching::Confidence::Alias
         },
+        aliases: None,
         format: if flags.iter().any(|f| *f == "--cyclonedx") {
             baton_matching::OutputFormat::CycloneDx
         } else {

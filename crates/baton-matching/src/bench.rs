@@ -620,10 +620,10 @@ impl World {
                 };
                 let number = base * ECOS.len() + ECOS.iter().position(|e| *e == eco).unwrap_or(0);
                 components.push(Component {
-                    reference: format!("{name}-c{i}"),
-                    name: eco.package(number),
-                    version: Some(eco.version(version)),
-                    kind: Some("library".to_string()),
+                    reference: format!("{name}-c{i}").into(),
+                    name: eco.package(number).into(),
+                    version: Some(eco.version(version).into()),
+                    kind: Some("library".into()),
                     purl: Some(eco.purl(number, version)),
                     ..Component::default()
                 });
@@ -637,29 +637,29 @@ impl World {
                 let v = format!("{}.{}.{}", version.0, version.1, version.2);
                 if p.device && components.len() + 2 <= n {
                     components.push(Component {
-                        reference: format!("{name}-c{i}-fw"),
-                        name: format!("{} firmware", p.product),
-                        version: Some(v.clone()),
-                        kind: Some("firmware".to_string()),
-                        supplier: Some(p.vendor.clone()),
+                        reference: format!("{name}-c{i}-fw").into(),
+                        name: format!("{} firmware", p.product).into(),
+                        version: Some(v.clone().into()),
+                        kind: Some("firmware".into()),
+                        supplier: Some(p.vendor.clone().into()),
                         cpes: vec![cpe('o', &p.vendor, &format!("{}_firmware", p.product), &v)],
                         ..Component::default()
                     });
                     components.push(Component {
-                        reference: format!("{name}-c{i}-hw"),
-                        name: p.product.clone(),
-                        kind: Some("device".to_string()),
-                        supplier: Some(p.vendor.clone()),
+                        reference: format!("{name}-c{i}-hw").into(),
+                        name: p.product.clone().into(),
+                        kind: Some("device".into()),
+                        supplier: Some(p.vendor.clone().into()),
                         cpes: vec![cpe('h', &p.vendor, &p.product, "-")],
                         ..Component::default()
                     });
                 } else if !p.device {
                     components.push(Component {
-                        reference: format!("{name}-c{i}"),
-                        name: p.product.clone(),
-                        version: Some(v.clone()),
-                        kind: Some("application".to_string()),
-                        supplier: Some(p.vendor.clone()),
+                        reference: format!("{name}-c{i}").into(),
+                        name: p.product.clone().into(),
+                        version: Some(v.clone().into()),
+                        kind: Some("application".into()),
+                        supplier: Some(p.vendor.clone().into()),
                         cpes: vec![cpe('a', &p.vendor, &p.product, &v)],
                         ..Component::default()
                     });

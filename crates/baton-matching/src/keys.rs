@@ -25,11 +25,20 @@ pub(crate) fn cpe_key(wfn: &Wfn) -> Option<(String, String)> {
 
 /// The package keys an OSV `affected[]` entry is found by.
 pub(crate) fn osv_keys(o: &OsvAffected) -> BTreeSet<String> {
+    osv_package_keys(o.ecosystem.as_deref(), o.name.as_deref(), o.purl.as_deref())
+}
+
+/// The package keys of an OSV package given by its ecosystem, name and purl.
+pub fn osv_package_keys(
+    ecosystem: Option<&str>,
+    name: Option<&str>,
+    purl: Option<&str>,
+) -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    if let Some(p) = o.purl.as_deref().and_then(Purl::parse) {
+    if let Some(p) = purl.and_then(Purl::parse) {
         keys.insert(p.key());
     }
-    if let (Some(e), Some(n)) = (&o.ecosystem, &o.name)
+    if let (Some(e), Some(n)) = (ecosystem, name)
         && let Some(k) = osv_package_key(e, n)
     {
         keys.insert(k);

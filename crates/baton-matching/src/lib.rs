@@ -30,7 +30,8 @@ mod scan;
 mod versions;
 
 pub use cli::{
-    OutputFormat, ScanArgs, ScanError, files_under, read_advisories, run_scan, run_scan_with,
+    OutputFormat, ScanArgs, ScanError, files_under, read_advisories, read_advisories_for, run_scan,
+    run_scan_with,
 };
 pub use output::{to_cyclonedx, to_json};
 pub use scan::{

@@ -8,13 +8,13 @@ use baton_advisories::{
 };
 use baton_cpe::Wfn;
 use baton_cpe::nvd::{self as cpenvd, Truth};
-use baton_sbom::{Component, Sbom};
+use baton_sbom::{CompactString, Component, Sbom};
 use baton_versions::Scheme;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::keys::{self, cpe_key};
-use crate::names::{product_confidence, vendor_confidence, vendor_keys};
+use crate::names::VendorAliases;
 use crate::purl::Purl;
 use crate::versions::{self, VersionCheck};
 
@@ -274,6 +274,8 @@ pub struct Index<'a> {
     products_by_vendor: HashMap<String, Vec<ProductRef>>,
     products_by_purl: HashMap<String, Vec<ProductRef>>,
     products_by_cpe: HashMap<(String, String), Vec<ProductRef>>,
+    /// Vendor spellings beyond the built-in table, for device products.
+    aliases: VendorAliases,
 }
 
 /// A relationship product ("firmware installed on device") is matched by its component's
@@ -292,7 +294,13 @@ pub(crate) fn effective<'a>(advisory: &'a Advisory, product: &'a Product) -> &'a
 
 impl<'a> Index<'a> {
     pub fn build(advisories: &'a [Advisory]) -> Index<'a> {
+        Self::build_with(advisories, VendorAliases::default())
+    }
+
+    /// An index whose device-product matching also knows the user's vendor spellings.
+    pub fn build_with(advisories: &'a [Advisory], aliases: VendorAliases) -> Index<'a> {
         let mut index = Index {
+            aliases,
             advisories,
             by_package: HashMap::new(),
             by_cpe: HashMap::new(),
@@ -335,7 +343,7 @@ impl<'a> Index<'a> {
         for (p, product) in advisory.products.iter().enumerate() {
             let eff = effective(advisory, product);
             if let (Some(vendor), Some(_)) = (&eff.vendor, &eff.name) {
-                for k in vendor_keys(vendor) {
+                for k in self.aliases.vendor_keys(vendor) {
                     self.products_by_vendor.entry(k).or_default().push((a, p));
                 }
             }
@@ -395,8 +403,9 @@ struct Hit {
 /// The component's version: its own, else its purl's.
 fn component_version(c: &Component) -> Option<String> {
     c.version
-        .clone()
+        .as_deref()
         .filter(|v| !v.trim().is_empty())
+        .map(str::to_string)
         .or_else(|| c.purl.as_deref().and_then(Purl::parse)?.version)
 }
 
@@ -723,7 +732,7 @@ fn match_products(
         }
     }
 
-    let vendors: Vec<&String> = [&c.supplier, &c.manufacturer, &c.publisher]
+    let vendors: Vec<&CompactString> = [&c.supplier, &c.manufacturer, &c.publisher]
         .into_iter()
         .flatten()
         .filter(|v| !v.trim().is_empty())
@@ -731,7 +740,7 @@ fn match_products(
     let allow_fuzzy = options.min_confidence <= Confidence::Fuzzy;
     let mut candidates: BTreeSet<ProductRef> = BTreeSet::new();
     for v in &vendors {
-        for k in vendor_keys(v) {
+        for k in index.aliases.vendor_keys(v) {
             if let Some(list) = index.products_by_vendor.get(&k) {
                 candidates.extend(list.iter().copied());
             }
@@ -748,12 +757,20 @@ fn match_products(
         };
         let Some((named_by, vconf)) = vendors
             .iter()
-            .filter_map(|v| vendor_confidence(v, pvendor).map(|conf| (*v, conf)))
+            .filter_map(|v| {
+                index
+                    .aliases
+                    .vendor_confidence(v, pvendor)
+                    .map(|conf| (*v, conf))
+            })
             .max_by_key(|(_, conf)| *conf)
         else {
             continue;
         };
-        let Some(nconf) = product_confidence(&c.name, pname, pvendor, allow_fuzzy) else {
+        let Some(nconf) = index
+            .aliases
+            .product_confidence(&c.name, pname, pvendor, allow_fuzzy)
+        else {
             continue;
         };
         let confidence = vconf.min(nconf);
@@ -1050,8 +1067,8 @@ fn merge(
             Finding {
                 vulnerability_id: id,
                 aliases: aliases.into_iter().collect(),
-                component_ref: c.reference.clone(),
-                component_name: c.name.clone(),
+                component_ref: c.reference.to_string(),
+                component_name: c.name.to_string(),
                 component_version: component_version(c),
                 component_purl: c.purl.clone(),
                 component_cpes: c.cpes.clone(),

@@ -113,6 +113,7 @@ fn render(case: &Case) -> Value {
         kev: case.kev.clone(),
         epss: case.epss.clone(),
         min_confidence: case.min_confidence,
+        aliases: None,
         format: OutputFormat::CycloneDx,
         on: chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
     };

@@ -65,9 +65,9 @@ fn sbom(n: usize) -> Sbom {
         subject: None,
         components: (0..n)
             .map(|i| Component {
-                reference: format!("c{i}"),
-                name: format!("pkg-{}", i * 7),
-                version: Some("1.4.0".to_string()),
+                reference: format!("c{i}").into(),
+                name: format!("pkg-{}", i * 7).into(),
+                version: Some("1.4.0".into()),
                 purl: Some(format!("pkg:cargo/pkg-{}@1.4.0", i * 7)),
                 ..Component::default()
             })

@@ -318,6 +318,7 @@ fn args(sbom: PathBuf, advisories: Vec<PathBuf>, format: OutputFormat) -> ScanAr
         kev: None,
         epss: None,
         min_confidence: Confidence::Alias,
+        aliases: None,
         format,
         on: chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
     }
@@ -443,4 +444,115 @@ fn cve5_records_match_device_products_with_their_version_ranges() {
     }
     let report = scan(&s, &advs, &ScanOptions::default());
     assert!(of(&report.findings, "bd-pcu").is_empty());
+}
+
+#[test]
+fn skipping_osv_records_no_component_names_changes_no_finding() {
+    // The corpora `baton bench scan-peer` uses, and the SBOMs it scans.
+    let paths: Vec<PathBuf> = [
+        "osv-rustsec",
+        "osv-golang",
+        "nvd-cve-2.0-meddev",
+        "vunnel-fixtures/nvd",
+    ]
+    .iter()
+    .map(|p| shared(p))
+    .collect();
+    let all = advisories(&paths);
+    let mut found = 0;
+    for s in [
+        "spdx-examples/software/example11/spdx2.3/sbom.spdx.json",
+        "cyclonedx-bom-examples/SBOM/proton-bridge/proton-bridge-v1.8.0.bom.json",
+        "cyclonedx-bom-examples/SBOM/keycloak-10.0.2/bom.json",
+        "medical-sbom-case-study/extended.sbom.json",
+    ] {
+        let s = sbom(&shared(s));
+        let keys: std::collections::HashSet<String> = s
+            .components
+            .iter()
+            .filter_map(|c| c.purl.as_deref())
+            .filter_map(baton_matching::purl::Purl::parse)
+            .map(|p| p.key())
+            .collect();
+        let some =
+            baton_matching::read_advisories_for(&paths, Some(&keys), &mut std::io::sink()).unwrap();
+        assert!(
+            some.len() < all.len() / 10,
+            "{} of {}",
+            some.len(),
+            all.len()
+        );
+        let options = ScanOptions {
+            min_confidence: Confidence::Fuzzy,
+            ..ScanOptions::default()
+        };
+        let whole = scan(&s, &all, &options);
+        assert_eq!(scan(&s, &some, &options), whole);
+        found += whole.findings.len();
+    }
+    assert!(found > 10, "{found}");
+}
+
+#[test]
+fn user_vendor_aliases_extend_the_built_in_table() {
+    let dir = std::env::temp_dir().join(format!("baton-scan-aliases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The BD pump of devices.cdx.json, its supplier spelled in a way no table knows.
+    let sbom_path = dir.join("pump.cdx.json");
+    std::fs::write(
+        &sbom_path,
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+          {"type": "device", "bom-ref": "bd-pcu", "supplier": {"name": "BD Infusion Systems"},
+           "name": "BD Alaris Point-of-Care Unit (PCU) Model 8015", "version": "12.1.3"}]}"#,
+    )
+    .unwrap();
+    let aliases = dir.join("aliases.csv");
+    // The name is one the built-in table knows by its short form: the alias joins BD.
+    std::fs::write(&aliases, "name,alias\nBD,BD Infusion Systems\n").unwrap();
+    let run = |aliases: Option<PathBuf>| -> Vec<serde_json::Value> {
+        let mut a = args(
+            sbom_path.clone(),
+            vec![shared("cisa-csaf-icsma/icsma-23-194-01.json")],
+            OutputFormat::Json,
+        );
+        a.aliases = aliases;
+        let mut out = Vec::new();
+        run_scan_with(&a, &mut out, &mut std::io::sink()).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    };
+    assert!(run(None).is_empty());
+    let found = run(Some(aliases.clone()));
+    assert_eq!(found.len(), 8, "{found:#?}");
+    for f in &found {
+        assert_eq!(f["confidence"], "alias");
+        assert_eq!(f["status"], "affected");
+    }
+
+    // The table, directly: a new vendor of its own, and confidence stays "alias".
+    let table = baton_matching::names::VendorAliases::new([("Acme Medical", "ACME Med. Devices")]);
+    assert_eq!(
+        table.vendor_confidence("ACME Med. Devices GmbH", "Acme Medical"),
+        Some(Confidence::Alias)
+    );
+    assert_eq!(
+        baton_matching::names::vendor_confidence("ACME Med. Devices GmbH", "Acme Medical"),
+        None
+    );
+    assert_eq!(
+        table.product_confidence(
+            "Infusor 3",
+            "ACME Med Devices Infusor 3",
+            "Acme Medical",
+            false
+        ),
+        Some(Confidence::Normalized)
+    );
+
+    // A file that is not the alias CSV is refused with its place.
+    std::fs::write(&aliases, "vendor,spelling\nBD,BD Infusion Systems\n").unwrap();
+    let mut a = args(sbom_path.clone(), vec![], OutputFormat::Json);
+    a.aliases = Some(aliases.clone());
+    let err = run_scan_with(&a, &mut Vec::new(), &mut std::io::sink()).unwrap_err();
+    assert!(err.to_string().contains("aliases.csv"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Component, Parsed, SupportDate, Warning};
+use crate::model::{CompactString, Component, Parsed, SupportDate, Warning};
 use crate::refs::{Fingerprints, RefSet};
 
 // One rule for "no longer supported", shared with the fleet reports.
@@ -55,13 +55,13 @@ pub struct NtiaReport {
 /// for the document-level author and timestamp).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NtiaMissing {
-    pub supplier: Vec<String>,
-    pub name: Vec<String>,
-    pub version: Vec<String>,
-    pub identifiers: Vec<String>,
-    pub dependencies: Vec<String>,
-    pub author: Vec<String>,
-    pub timestamp: Vec<String>,
+    pub supplier: Vec<CompactString>,
+    pub name: Vec<CompactString>,
+    pub version: Vec<CompactString>,
+    pub identifiers: Vec<CompactString>,
+    pub dependencies: Vec<CompactString>,
+    pub author: Vec<CompactString>,
+    pub timestamp: Vec<CompactString>,
 }
 
 impl NtiaMissing {
@@ -83,9 +83,9 @@ impl NtiaMissing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FdaReport {
     pub conformant: bool,
-    pub missing_support_level: Vec<String>,
-    pub missing_end_of_support: Vec<String>,
-    pub unsupported: Vec<String>,
+    pub missing_support_level: Vec<CompactString>,
+    pub missing_end_of_support: Vec<CompactString>,
+    pub unsupported: Vec<CompactString>,
 }
 
 /// Empty or only whitespace (stops at the first visible character, unlike `trim`).
@@ -96,7 +96,7 @@ fn blank(value: &str) -> bool {
     }
 }
 
-fn present(value: Option<&String>) -> bool {
+fn present(value: Option<&str>) -> bool {
     value.is_some_and(|v| !blank(v))
 }
 
@@ -144,9 +144,9 @@ const PARALLEL_COMPONENTS: usize = 20_000;
 /// What the components lack, in their order.
 struct Findings {
     missing: NtiaMissing,
-    missing_support_level: Vec<String>,
-    missing_end_of_support: Vec<String>,
-    unsupported: Vec<String>,
+    missing_support_level: Vec<CompactString>,
+    missing_end_of_support: Vec<CompactString>,
+    unsupported: Vec<CompactString>,
 }
 
 impl Findings {
@@ -221,21 +221,21 @@ fn findings(components: &[Component], in_graph: &[bool], on: NaiveDate) -> Findi
     let missing = &mut f.missing;
     for (c, in_graph) in components.iter().zip(in_graph) {
         let r = || c.reference.clone();
-        if !(present(c.supplier.as_ref())
-            || present(c.manufacturer.as_ref())
-            || present(c.publisher.as_ref()))
+        if !(present(c.supplier.as_deref())
+            || present(c.manufacturer.as_deref())
+            || present(c.publisher.as_deref()))
         {
             missing.supplier.push(r());
         }
         if blank(&c.name) {
             missing.name.push(r());
         }
-        if !present(c.version.as_ref()) {
+        if !present(c.version.as_deref()) {
             missing.version.push(r());
         }
-        let identified = present(c.purl.as_ref())
+        let identified = present(c.purl.as_deref())
             || c.cpes.iter().any(|cpe| !blank(cpe))
-            || present(c.swid.as_ref())
+            || present(c.swid.as_deref())
             || c.hashes.iter().any(|h| !h.value.is_empty());
         if !identified {
             missing.identifiers.push(r());
@@ -243,7 +243,7 @@ fn findings(components: &[Component], in_graph: &[bool], on: NaiveDate) -> Findi
         if !in_graph {
             missing.dependencies.push(r());
         }
-        if !present(c.support_level.as_ref()) {
+        if !present(c.support_level.as_deref()) {
             f.missing_support_level.push(r());
         }
         match &c.end_of_support {
@@ -271,7 +271,7 @@ pub fn check(parsed: &Parsed, on: NaiveDate) -> CheckReport {
             sbom.dependencies
                 .iter()
                 .flat_map(|d| {
-                    std::iter::once(d.from.as_str()).chain(d.to.iter().map(String::as_str))
+                    std::iter::once(d.from.as_str()).chain(d.to.iter().map(CompactString::as_str))
                 })
                 .map(|r| fingerprints.of(r)),
         );
@@ -332,7 +332,7 @@ mod tests {
     fn complete(reference: &str) -> Component {
         Component {
             reference: reference.into(),
-            name: format!("lib-{reference}"),
+            name: format!("lib-{reference}").into(),
             version: Some("1.0".into()),
             supplier: Some("Acme".into()),
             purl: Some(format!("pkg:generic/lib-{reference}@1.0")),
@@ -391,7 +391,7 @@ mod tests {
             from: "c1".into(),
             to: (0..components.len())
                 .step_by(2)
-                .map(|i| format!("c{i}"))
+                .map(|i| format!("c{i}").into())
                 .collect(),
         }];
         let parsed = doc(components, dependencies);

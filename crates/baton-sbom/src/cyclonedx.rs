@@ -44,6 +44,7 @@ use std::fmt::Write as _;
 use std::mem::take;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use compact_str::CompactString;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
@@ -686,7 +687,7 @@ fn hex_shape(bytes: &[u8]) -> (bool, bool) {
 
 /// Hash algorithm names as Baton compares them: upper case, dashes (`sha256` → `SHA-256`,
 /// `BLAKE2b-256` → `BLAKE2B-256`).
-pub fn normalize_hash_algorithm(alg: &str) -> String {
+pub fn normalize_hash_algorithm(alg: &str) -> CompactString {
     const CANONICAL: &[(&str, &str)] = &[
         ("SHA-256", "SHA-256"),
         ("SHA-1", "SHA-1"),
@@ -703,9 +704,9 @@ pub fn normalize_hash_algorithm(alg: &str) -> String {
     ];
     // Documents almost always use CycloneDX's own spellings.
     if let Some((_, normalized)) = CANONICAL.iter().find(|(written, _)| *written == alg) {
-        return (*normalized).to_string();
+        return CompactString::const_new(normalized);
     }
-    let upper: String = alg
+    let upper: CompactString = alg
         .trim()
         .chars()
         .map(|c| match c {
@@ -717,7 +718,7 @@ pub fn normalize_hash_algorithm(alg: &str) -> String {
         Some(bits)
             if bits != "3" && !bits.is_empty() && bits.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            format!("SHA-{bits}")
+            compact_str::format_compact!("SHA-{bits}")
         }
         _ => upper,
     }
@@ -1217,7 +1218,7 @@ impl<'a> Converter<'a> {
             }
             self.nested_subject_refs(nested.map(|b| *b), &mut path);
             path.truncate(base);
-            sbom.name = Some(subject.name.clone()).filter(|n| !n.is_empty());
+            sbom.name = Some(subject.name.to_string()).filter(|n| !n.is_empty());
             sbom.subject = Some(subject);
         }
         let manufacture = self.obj(m.manufacture, || {
@@ -1234,10 +1235,10 @@ impl<'a> Converter<'a> {
         });
         if let Some(subject) = sbom.subject.as_mut() {
             if subject.manufacturer.is_none() {
-                subject.manufacturer = manufacture.map(Cow::into_owned);
+                subject.manufacturer = manufacture.map(CompactString::from);
             }
             if subject.supplier.is_none() {
-                subject.supplier = supplier.map(Cow::into_owned);
+                subject.supplier = supplier.map(CompactString::from);
             }
         }
         self.licenses(m.licenses, &mut path);
@@ -1346,7 +1347,7 @@ impl<'a> Converter<'a> {
             Obj::Value(raw) => {
                 let children = take(&mut raw.components);
                 let (mut component, explicit) = self.component(raw, path);
-                component.parent = parent.map(str::to_string);
+                component.parent = parent.map(CompactString::from);
                 let reference = match children {
                     List::Absent => None,
                     _ => Some(component.reference.clone()),
@@ -1513,31 +1514,31 @@ impl<'a> Converter<'a> {
         let st = self.style;
         let name = self.text(take(&mut raw.name), || st.at(path, "/name", "/name"));
         let name = match name {
-            Some(n) if !trim(&n).is_empty() => n.into_owned(),
+            Some(n) if !trim(&n).is_empty() => CompactString::from(n),
             _ => {
                 self.warn(path.to_string(), "component has no name (required)".into());
-                String::new()
+                CompactString::default()
             }
         };
         let version = self
             .text(take(&mut raw.version), || {
                 st.at(path, "/version", "/version")
             })
-            .map(Cow::into_owned);
+            .map(CompactString::from);
         if version.is_none() {
             self.pending.push(Pending::NoVersion {
                 location: st.at(path, "/version", "/version"),
-                name: name.clone(),
+                name: name.to_string(),
             });
         }
         let (reference, explicit) = match self.text(take(&mut raw.bom_ref), || {
             st.at(path, "/bom-ref", "/@bom-ref")
         }) {
-            Some(r) if !r.is_empty() => (r.into_owned(), true),
+            Some(r) if !r.is_empty() => (CompactString::from(r), true),
             given => {
                 let fallback = match (&version, name.is_empty()) {
-                    (_, true) => path.to_string(),
-                    (Some(v), false) if !v.is_empty() => format!("{name}@{v}"),
+                    (_, true) => CompactString::from(path.as_str()),
+                    (Some(v), false) if !v.is_empty() => compact_str::format_compact!("{name}@{v}"),
                     _ => name.clone(),
                 };
                 let what = if given.is_some() {
@@ -1573,10 +1574,10 @@ impl<'a> Converter<'a> {
             .nonempty(take(&mut raw.publisher), || {
                 st.at(path, "/publisher", "/publisher")
             })
-            .map(Cow::into_owned);
+            .map(CompactString::from);
         let mut author = self
             .nonempty(take(&mut raw.author), || st.at(path, "/author", "/author"))
-            .map(Cow::into_owned);
+            .map(CompactString::from);
         let mut names = Vec::new();
         let base = path.len();
         for (i, a) in self
@@ -1595,7 +1596,7 @@ impl<'a> Converter<'a> {
             path.truncate(base);
         }
         if author.is_none() && !names.is_empty() {
-            author = Some(names.join(", "));
+            author = Some(names.join(", ").into());
         }
         let description = self
             .text(take(&mut raw.description), || {
@@ -1658,7 +1659,7 @@ impl<'a> Converter<'a> {
             reference,
             name,
             version,
-            kind: kind.map(Cow::into_owned),
+            kind: kind.map(CompactString::from),
             supplier,
             manufacturer,
             publisher,
@@ -1682,12 +1683,12 @@ impl<'a> Converter<'a> {
         value: Obj<raw::RawEntity<'a>>,
         path: &str,
         field: &str,
-    ) -> Option<String> {
+    ) -> Option<CompactString> {
         let st = self.style;
         let entity = self.obj(value, || st.at(path, field, field))?;
         let name = self.text(entity.name, || format!("{path}{field}/name"))?;
         let name = trim(&name);
-        (!name.is_empty()).then(|| name.to_string())
+        (!name.is_empty()).then(|| CompactString::from(name))
     }
 
     fn hashes(&mut self, list: List<Obj<raw::RawHash<'a>>>, path: &mut String) -> Vec<Hash> {
@@ -1744,7 +1745,7 @@ impl<'a> Converter<'a> {
         &mut self,
         list: List<Obj<RawLicenseChoice<'a>>>,
         path: &mut String,
-    ) -> Vec<String> {
+    ) -> Vec<CompactString> {
         let st = self.style;
         let items = self.list(list, || st.at(path, "/licenses", "/licenses"));
         let mut out = Vec::with_capacity(items.len());
@@ -1798,7 +1799,7 @@ impl<'a> Converter<'a> {
                     out.push(id);
                 }
                 if let Some(e) = expression {
-                    out.push(trim(&e).to_string());
+                    out.push(trim(&e).into());
                 }
             }
             path.truncate(base);
@@ -1806,7 +1807,7 @@ impl<'a> Converter<'a> {
         out
     }
 
-    fn license(&mut self, l: RawLicense<'a>, path: &str) -> Option<String> {
+    fn license(&mut self, l: RawLicense<'a>, path: &str) -> Option<CompactString> {
         let st = self.style;
         let at = || st.at(path, "/license", "");
         let id = self.nonempty(l.id, || format!("{}/id", at()));
@@ -1839,10 +1840,10 @@ impl<'a> Converter<'a> {
                     at(),
                     "a license has both an id and a name; one is allowed".into(),
                 );
-                Some(trim(&id).to_string())
+                Some(trim(&id).into())
             }
-            (Some(id), None) => Some(trim(&id).to_string()),
-            (None, Some(name)) => Some(trim(&name).to_string()),
+            (Some(id), None) => Some(trim(&id).into()),
+            (None, Some(name)) => Some(trim(&name).into()),
             (None, None) => {
                 self.warn(at(), "a license has neither an id nor a name".into());
                 None
@@ -1989,7 +1990,7 @@ impl<'a> Converter<'a> {
             if value.is_empty() {
                 self.warn(location(i), format!("{} is empty", p.name));
             } else {
-                out.support_level = Some(value.to_string());
+                out.support_level = Some(value.into());
             }
             if levels > 1 {
                 self.disagreement(&named, i, FdaField::LevelOfSupport, location(i));
@@ -2145,7 +2146,7 @@ impl<'a> Converter<'a> {
                     if let Some(kept) = kept.as_mut() {
                         kept.push(j);
                     }
-                    to.push(t.into_owned());
+                    to.push(CompactString::from(t));
                 }
                 _ => {
                     self.warn(
@@ -2162,7 +2163,7 @@ impl<'a> Converter<'a> {
                 .push((position, DepOrigin { at, kept }));
         }
         self.dependencies.push(Dependency {
-            from: from.into_owned(),
+            from: CompactString::from(from),
             to,
         });
     }
@@ -2278,7 +2279,7 @@ struct Built {
 /// A component's FDA fields and the properties left once they are taken out.
 #[derive(Default)]
 struct FdaProperties {
-    support_level: Option<String>,
+    support_level: Option<CompactString>,
     end_of_support: Option<SupportDate>,
     properties: Vec<(String, String)>,
 }

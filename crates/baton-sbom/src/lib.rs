@@ -9,7 +9,8 @@
 pub mod model;
 
 pub use model::{
-    Component, Dependency, Hash, Parsed, Sbom, SbomError, SbomFormat, SupportDate, Warning,
+    CompactString, Component, Dependency, Hash, Parsed, Sbom, SbomError, SbomFormat, SupportDate,
+    Warning,
 };
 
 pub mod check;

@@ -1,6 +1,7 @@
 //! The one normalized SBOM model every reader produces.
 
 use chrono::NaiveDate;
+pub use compact_str::CompactString;
 use serde::Serialize;
 
 /// The document formats Baton reads. The keys are a public contract (`baton sbom check`).
@@ -45,50 +46,55 @@ pub enum SupportDate {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Hash {
     /// Algorithm as the document names it, normalized to upper case with dashes (SHA-256).
-    pub algorithm: String,
+    pub algorithm: CompactString,
     /// Lower-case hex.
     pub value: String,
 }
 
+/// A component. Fields that are nearly always short (references, names, versions, types,
+/// parties, license ids, the support level) are [`CompactString`]s, kept inline up to 24 bytes:
+/// a large SBOM has millions of them, and a heap allocation each made the model of a 70 MB
+/// document take more than twice the file's size. Long ones (purl, CPEs, hash values,
+/// description) stay `String`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Component {
     /// `bom-ref` (CycloneDX) or SPDXID / `spdxId` (SPDX), falling back to `name@version`.
-    pub reference: String,
-    pub name: String,
-    pub version: Option<String>,
+    pub reference: CompactString,
+    pub name: CompactString,
+    pub version: Option<CompactString>,
     /// CycloneDX `type` (application, library, firmware, device, operating-system,
     /// cryptographic-asset, …); SPDX `primaryPackagePurpose` / `software_primaryPurpose`, lower
     /// case with dashes.
-    pub kind: Option<String>,
-    pub supplier: Option<String>,
-    pub manufacturer: Option<String>,
-    pub publisher: Option<String>,
-    pub author: Option<String>,
+    pub kind: Option<CompactString>,
+    pub supplier: Option<CompactString>,
+    pub manufacturer: Option<CompactString>,
+    pub publisher: Option<CompactString>,
+    pub author: Option<CompactString>,
     pub purl: Option<String>,
     pub cpes: Vec<String>,
     /// SWID tag id, if any.
     pub swid: Option<String>,
     pub hashes: Vec<Hash>,
     /// License ids or expressions as written.
-    pub licenses: Vec<String>,
+    pub licenses: Vec<CompactString>,
     pub description: Option<String>,
     /// FDA level of support, as written (`cdx:fda:level-of-support`, a free-form "Level of Support"
     /// property, or an SPDX annotation).
-    pub support_level: Option<String>,
+    pub support_level: Option<CompactString>,
     /// FDA end-of-support date (`cdx:fda:end-of-support-date`, "End-of-Support", an SPDX annotation).
     pub end_of_support: Option<SupportDate>,
     /// Properties as (name, value), document order, except the FDA ones already read into
     /// `support_level` and `end_of_support` (kept once: large SBOMs carry them on every component).
     pub properties: Vec<(String, String)>,
     /// The reference of the enclosing component for nested CycloneDX components.
-    pub parent: Option<String>,
+    pub parent: Option<CompactString>,
 }
 
 /// `from` depends on each of `to` (CycloneDX `dependencies`, SPDX `DEPENDS_ON`/`CONTAINS`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dependency {
-    pub from: String,
-    pub to: Vec<String>,
+    pub from: CompactString,
+    pub to: Vec<CompactString>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

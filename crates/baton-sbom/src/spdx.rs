@@ -57,7 +57,7 @@ mod tagvalue;
 pub(crate) mod tree;
 mod yaml;
 
-use crate::{Component, Parsed, Sbom, SbomError, SbomFormat};
+use crate::{CompactString, Component, Parsed, Sbom, SbomError, SbomFormat};
 use common::{ActorKind, Notes, actor_name, asserted};
 use std::collections::{HashMap, HashSet};
 use tree::{Loc, Node, Style};
@@ -385,7 +385,7 @@ fn read_document(
             targeted.get(p.get("SPDXID").and_then(Node::as_str).unwrap_or("")),
             &mut notes,
         );
-        if let Some(first) = package_at.get(&c.reference) {
+        if let Some(first) = package_at.get(c.reference.as_str()) {
             let id_loc = loc.key("SPDXID", p.get("SPDXID"));
             notes.warn(
                 &id_loc,
@@ -395,7 +395,7 @@ fn read_document(
                 ),
             );
         } else {
-            package_at.insert(c.reference.clone(), components.len());
+            package_at.insert(c.reference.to_string(), components.len());
         }
         components.push(c);
     }
@@ -555,7 +555,9 @@ fn read_document(
     // Dependencies from a described file count only when that file is the subject.
     let subject_ref = subject.as_ref().map(|s| s.reference.clone());
     let mut deps = deps.into_list();
-    deps.retain(|d| package_at.contains_key(&d.from) || Some(&d.from) == subject_ref.as_ref());
+    deps.retain(|d| {
+        package_at.contains_key(d.from.as_str()) || Some(&d.from) == subject_ref.as_ref()
+    });
 
     let sbom = Sbom {
         format,
@@ -596,13 +598,15 @@ fn package(
     if name.as_deref().is_none_or(str::is_empty) {
         notes.warn(&loc.key("name", p.get("name")), "package without a name");
     }
-    c.name = name.unwrap_or_default();
-    c.version = text(notes, "versionInfo").filter(|v| !v.is_empty());
+    c.name = name.unwrap_or_default().into();
+    c.version = text(notes, "versionInfo")
+        .filter(|v| !v.is_empty())
+        .map(Into::into);
     c.reference = match id.filter(|s| !s.is_empty()) {
-        Some(id) => id,
+        Some(id) => id.into(),
         None => {
             let fallback = match &c.version {
-                Some(v) => format!("{}@{}", c.name, v),
+                Some(v) => compact_str::format_compact!("{}@{}", c.name, v),
                 None => c.name.clone(),
             };
             notes.warn(
@@ -622,21 +626,21 @@ fn package(
                 format!("supplier \"{s}\" has no Person: or Organization: prefix"),
             );
         }
-        c.supplier = Some(n).filter(|n| !n.is_empty());
+        c.supplier = Some(n.into()).filter(|n: &CompactString| !n.is_empty());
     }
     if let Some(s) = text(notes, "originator")
         && asserted(Some(&s)).is_some()
     {
         let (kind, n) = actor_name(&s);
         match kind {
-            ActorKind::Person => c.author = Some(n),
-            ActorKind::Organization => c.manufacturer = Some(n),
+            ActorKind::Person => c.author = Some(n.into()),
+            ActorKind::Organization => c.manufacturer = Some(n.into()),
             _ => {
                 notes.warn(
                     &loc.key("originator", p.get("originator")),
                     format!("originator \"{s}\" has no Person: or Organization: prefix; taken as the manufacturer"),
                 );
-                c.manufacturer = Some(n);
+                c.manufacturer = Some(n.into());
             }
         }
     }
@@ -730,11 +734,11 @@ fn package(
             && let Some(l) = asserted(Some(&l))
             && !c.licenses.iter().any(|x| x == l)
         {
-            c.licenses.push(l.to_string());
+            c.licenses.push(l.into());
         }
     }
     if let Some(k) = text(notes, "primaryPackagePurpose").filter(|k| !k.is_empty()) {
-        c.kind = Some(common::purpose(&k));
+        c.kind = Some(common::purpose(&k).into());
     }
     c.description = text(notes, "description")
         .or_else(|| text(notes, "summary"))
@@ -806,12 +810,12 @@ fn file_component(f: &Node, loc: &Loc, notes: &mut Notes) -> Component {
             .get("SPDXID")
             .and_then(Node::as_str)
             .unwrap_or_default()
-            .to_string(),
+            .into(),
         name: f
             .get("fileName")
             .and_then(Node::as_str)
             .unwrap_or_default()
-            .to_string(),
+            .into(),
         kind: Some("file".into()),
         ..Component::default()
     };
@@ -825,7 +829,7 @@ fn file_component(f: &Node, loc: &Loc, notes: &mut Notes) -> Component {
         }
     }
     if let Some(l) = asserted(f.get("licenseConcluded").and_then(Node::as_str)) {
-        c.licenses.push(l.to_string());
+        c.licenses.push(l.into());
     }
     c
 }

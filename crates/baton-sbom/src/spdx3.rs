@@ -37,7 +37,7 @@
 
 use crate::spdx::common::{self, Notes, asserted};
 use crate::spdx::tree::{self, Loc, Node, Style, Value};
-use crate::{Component, Parsed, Sbom, SbomError, SbomFormat};
+use crate::{CompactString, Component, Parsed, Sbom, SbomError, SbomFormat};
 use std::collections::{HashMap, HashSet};
 
 const DEPENDENCY_TYPES: &[&str] = &[
@@ -485,8 +485,8 @@ pub fn parse_jsonld(file: &str, text: &str) -> Result<Parsed, SbomError> {
         let mut c = package(e, &g, &mut notes);
         if let Some((concluded, declared)) = e.id.as_ref().and_then(|id| licenses.get(id)) {
             for l in concluded.iter().chain(declared) {
-                if !c.licenses.contains(l) {
-                    c.licenses.push(l.clone());
+                if !c.licenses.iter().any(|x| x == l) {
+                    c.licenses.push(l.into());
                 }
             }
         }
@@ -504,7 +504,7 @@ pub fn parse_jsonld(file: &str, text: &str) -> Result<Parsed, SbomError> {
             }
         }
         if c.support_level.is_none() {
-            c.support_level = support_level(e.node);
+            c.support_level = support_level(e.node).map(Into::into);
         }
         if c.end_of_support.is_none() {
             let n = e.node.get("validUntilTime");
@@ -517,7 +517,7 @@ pub fn parse_jsonld(file: &str, text: &str) -> Result<Parsed, SbomError> {
                     Some(common::support_date(v, &vloc, "validUntilTime", &mut notes));
             }
         }
-        seen.insert(c.reference.clone());
+        seen.insert(c.reference.to_string());
         components.push(c);
     }
 
@@ -565,7 +565,7 @@ pub fn parse_jsonld(file: &str, text: &str) -> Result<Parsed, SbomError> {
                 ),
             );
         }
-        subject = components.iter().find(|c| &c.reference == first).cloned();
+        subject = components.iter().find(|c| c.reference == first).cloned();
     } else if let Some(f) = subject_file {
         subject = Some(file_component(f, &mut notes));
     } else if components.len() == 1 {
@@ -585,7 +585,7 @@ pub fn parse_jsonld(file: &str, text: &str) -> Result<Parsed, SbomError> {
     // Dependencies.
     let mut deps = common::Deps::default();
     for (from, to, complete, loc) in edges {
-        if !(seen.contains(&from) || Some(&from) == subject_ref.as_ref()) {
+        if !(seen.contains(&from) || subject_ref.as_deref() == Some(from.as_str())) {
             continue;
         }
         let mut kept = Vec::new();
@@ -745,13 +745,13 @@ fn package(e: &Element, g: &Graph, notes: &mut Notes) -> Component {
     if name.is_none() {
         notes.warn(&loc.key("name", None), "package without a name");
     }
-    c.name = name.unwrap_or_default();
-    c.version = text(notes, "software_packageVersion");
+    c.name = name.unwrap_or_default().into();
+    c.version = text(notes, "software_packageVersion").map(Into::into);
     c.reference = match &e.id {
-        Some(id) => id.clone(),
+        Some(id) => id.into(),
         None => {
             let fallback = match &c.version {
-                Some(v) => format!("{}@{v}", c.name),
+                Some(v) => compact_str::format_compact!("{}@{v}", c.name),
                 None => c.name.clone(),
             };
             notes.warn(
@@ -774,7 +774,7 @@ fn package(e: &Element, g: &Graph, notes: &mut Notes) -> Component {
                         ),
                     );
                 }
-                c.supplier = Some(name);
+                c.supplier = Some(name.into());
             }
             None => notes.warn(&loc.key("suppliedBy", None), "suppliedBy names no agent"),
         }
@@ -791,8 +791,8 @@ fn package(e: &Element, g: &Graph, notes: &mut Notes) -> Component {
             }
         }
     }
-    c.author = (!persons.is_empty()).then(|| persons.join(", "));
-    c.manufacturer = (!others.is_empty()).then(|| others.join(", "));
+    c.author = (!persons.is_empty()).then(|| persons.join(", ").into());
+    c.manufacturer = (!others.is_empty()).then(|| others.join(", ").into());
     c.purl = text(notes, "software_packageUrl");
     let ei = n.get("externalIdentifier");
     let ei_loc = loc.key("externalIdentifier", ei);
@@ -839,7 +839,7 @@ fn package(e: &Element, g: &Graph, notes: &mut Notes) -> Component {
     }
     hashes(n, loc, &mut c, notes);
     if let Some(p) = text(notes, "software_primaryPurpose") {
-        c.kind = Some(common::purpose(vocab(&p)));
+        c.kind = Some(common::purpose(vocab(&p)).into());
     }
     c.description = text(notes, "description").or_else(|| text(notes, "summary"));
     for (key, prop) in [
@@ -883,17 +883,17 @@ fn hashes(n: &Node, loc: &Loc, c: &mut Component, notes: &mut Notes) {
 fn file_component(e: &Element, notes: &mut Notes) -> Component {
     let n = e.node;
     let mut c = Component {
-        reference: e.id.clone().unwrap_or_default(),
+        reference: e.id.as_deref().unwrap_or_default().into(),
         name: n
             .get("name")
             .and_then(Node::as_str)
             .unwrap_or_default()
-            .to_string(),
+            .into(),
         kind: Some(
             n.get("software_primaryPurpose")
                 .and_then(Node::as_str)
-                .map(|p| common::purpose(vocab(p)))
-                .unwrap_or("file".into()),
+                .map(|p| common::purpose(vocab(p)).into())
+                .unwrap_or(CompactString::const_new("file")),
         ),
         description: n
             .get("description")

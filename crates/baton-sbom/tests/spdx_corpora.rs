@@ -371,7 +371,7 @@ fn spec_example_maps_every_field_the_same_in_three_formats() {
     let deps: Vec<(&str, Vec<&str>)> = s
         .dependencies
         .iter()
-        .map(|d| (d.from.as_str(), d.to.iter().map(String::as_str).collect()))
+        .map(|d| (d.from.as_str(), d.to.iter().map(|t| t.as_str()).collect()))
         .collect();
     assert_eq!(
         deps,
@@ -443,7 +443,13 @@ fn spdx2_and_spdx3_versions_of_an_example_agree() {
         let key = |s: &baton_sbom::Sbom| -> BTreeSet<(String, Option<String>, Option<String>)> {
             s.components
                 .iter()
-                .map(|c| (c.name.clone(), c.version.clone(), c.purl.clone()))
+                .map(|c| {
+                    (
+                        c.name.to_string(),
+                        c.version.as_ref().map(|v| v.to_string()),
+                        c.purl.clone(),
+                    )
+                })
                 .collect()
         };
         assert_eq!(key(&a), key(&b), "{two} vs {three}");
@@ -491,7 +497,7 @@ fn spdx3_examples_map_fields() {
     let deps: BTreeSet<(String, usize)> = s
         .dependencies
         .iter()
-        .map(|d| (d.from.clone(), d.to.len()))
+        .map(|d| (d.from.to_string(), d.to.len()))
         .collect();
     assert_eq!(
         deps.len(),
@@ -533,7 +539,11 @@ fn spdx3_examples_map_fields() {
     assert_eq!(p.sbom.dependencies[0].from, subject.reference);
 
     let p = parsed("spdx-examples/ai/example01/spdx3.0/simplehtr-example.json");
-    let kinds: BTreeSet<Option<String>> =
-        p.sbom.components.iter().map(|c| c.kind.clone()).collect();
+    let kinds: BTreeSet<Option<String>> = p
+        .sbom
+        .components
+        .iter()
+        .map(|c| c.kind.as_ref().map(|k| k.to_string()))
+        .collect();
     assert!(kinds.contains(&Some("model".to_string())), "{kinds:?}");
 }

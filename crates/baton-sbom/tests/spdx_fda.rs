@@ -132,7 +132,7 @@ fn check(s: &baton_sbom::Sbom, what: &str) {
     let deps: Vec<(&str, Vec<&str>)> = s
         .dependencies
         .iter()
-        .map(|d| (d.from.as_str(), d.to.iter().map(String::as_str).collect()))
+        .map(|d| (d.from.as_str(), d.to.iter().map(|t| t.as_str()).collect()))
         .collect();
     assert_eq!(
         deps,

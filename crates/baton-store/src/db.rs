@@ -49,6 +49,11 @@ impl From<String> for Value {
         Value::Text(v)
     }
 }
+impl From<baton_sbom::CompactString> for Value {
+    fn from(v: baton_sbom::CompactString) -> Self {
+        Value::Text(v.into_string())
+    }
+}
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Self {
         v.map_or(Value::Null, Into::into)

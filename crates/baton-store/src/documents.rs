@@ -329,13 +329,13 @@ pub(crate) fn import_sbom(
         .first()
         .and_then(|r| r[0].int())
         .ok_or_else(|| StoreError::Database("no id returned for a new SBOM".into()))?;
-    let json = |v: &[String]| {
+    fn json<S: serde::Serialize>(v: &[S]) -> Value {
         if v.is_empty() {
             Value::Null
         } else {
             Value::Text(serde_json::to_string(v).unwrap_or_default())
         }
-    };
+    }
     let rows: Vec<Vec<Value>> = parsed
         .sbom
         .components

@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use baton_matching::{Evidence, FindingStatus};
+use baton_sbom::CompactString;
 use serde::Serialize;
 
 use crate::db::{Db, Value};
@@ -748,9 +749,9 @@ pub(crate) fn unmatched(db: &mut Db) -> Result<Vec<UnmatchedComponent>, StoreErr
         }
         out.push(UnmatchedComponent {
             component_id: id,
-            name: base.name,
-            version: base.version,
-            supplier: base.supplier,
+            name: base.name.into_string(),
+            version: base.version.map(CompactString::into_string),
+            supplier: base.supplier.map(CompactString::into_string),
             purl: c.purl,
             releases: r[7].int().unwrap_or(0),
         });

@@ -14,7 +14,7 @@ use baton_matching::keys::{component_keys, device_cpes};
 use baton_matching::{
     Confidence, Finding, FindingStatus, Index, Method, Rules, ScanOptions, merge_parts, scan_parts,
 };
-use baton_sbom::{Component, Sbom};
+use baton_sbom::{CompactString, Component, Sbom};
 use sha2::{Digest, Sha256};
 
 use crate::db::{Db, Value};
@@ -58,10 +58,10 @@ pub struct MatchSummary {
 /// One stored component as the SBOM gave it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ComponentBase {
-    pub kind: Option<String>,
-    pub name: String,
-    pub version: Option<String>,
-    pub supplier: Option<String>,
+    pub kind: Option<CompactString>,
+    pub name: CompactString,
+    pub version: Option<CompactString>,
+    pub supplier: Option<CompactString>,
     pub purl: Option<String>,
     pub cpes: Vec<String>,
 }
@@ -124,7 +124,7 @@ pub(crate) fn effective(
     identities: &[Identity],
 ) -> (Component, Option<Confidence>) {
     let mut c = Component {
-        reference: reference.to_string(),
+        reference: reference.into(),
         name: base.name.clone(),
         version: base.version.clone(),
         kind: base.kind.clone(),
@@ -160,8 +160,8 @@ pub(crate) fn effective(
             }
             "vendor-product" if !rejected => {
                 if let Some((v, p)) = i.value.split_once('|') {
-                    c.supplier = Some(v.to_string());
-                    c.name = p.to_string();
+                    c.supplier = Some(v.into());
+                    c.name = p.into();
                     if i.state != "confirmed" {
                         cap = lower(cap, &i.confidence);
                     }
@@ -363,10 +363,10 @@ pub(crate) fn identity_row(r: &[Value]) -> Identity {
 
 pub(crate) fn base_row(r: &[Value]) -> ComponentBase {
     ComponentBase {
-        kind: r[0].text().map(str::to_string),
-        name: r[1].text().unwrap_or_default().to_string(),
-        version: r[2].text().map(str::to_string),
-        supplier: r[3].text().map(str::to_string),
+        kind: r[0].text().map(Into::into),
+        name: r[1].text().unwrap_or_default().into(),
+        version: r[2].text().map(Into::into),
+        supplier: r[3].text().map(Into::into),
         purl: r[4].text().map(str::to_string),
         cpes: r[5]
             .text()
@@ -431,9 +431,9 @@ pub(crate) fn ensure_devices(db: &mut Db) -> Result<Vec<i64>, StoreError> {
         .iter()
         .map(|r| ComponentBase {
             kind: Some("device".into()),
-            name: r[2].text().unwrap_or_default().to_string(),
-            version: r[3].text().map(str::to_string),
-            supplier: r[1].text().map(str::to_string),
+            name: r[2].text().unwrap_or_default().into(),
+            version: r[3].text().map(Into::into),
+            supplier: r[1].text().map(Into::into),
             purl: None,
             cpes: Vec::new(),
         })
@@ -830,7 +830,7 @@ fn scan_releases(
             chunk
                 .iter()
                 .map(|(id, c)| Component {
-                    reference: id.to_string(),
+                    reference: id.to_string().into(),
                     ..(*c).clone()
                 })
                 .collect(),
@@ -863,7 +863,7 @@ fn scan_releases(
         for (id, c, cap) in &input.components {
             for p in by_component.get(id).map(Vec::as_slice).unwrap_or_default() {
                 let mut f = p.finding.clone();
-                f.component_ref.clone_from(&c.reference);
+                f.component_ref = c.reference.to_string();
                 out.extend(stored(input.release, *id, *cap, shared_rows, p.advisory, f));
             }
         }

@@ -310,7 +310,7 @@ fn sbom(
             components: components
                 .iter()
                 .map(|(name, version, level, eos)| Component {
-                    reference: format!("{name}@{version}"),
+                    reference: format!("{name}@{version}").into(),
                     name: (*name).into(),
                     version: Some((*version).into()),
                     support_level: level.map(Into::into),

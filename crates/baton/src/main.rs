@@ -200,6 +200,10 @@ enum Command {
         /// Lowest confidence of a device-product match to report
         #[arg(long, default_value = "alias", value_parser = parse_confidence)]
         min_confidence: baton_matching::Confidence,
+        /// Vendor spellings added to the built-in alias table (CSV `name,alias`, as for
+        /// `import aliases`)
+        #[arg(long)]
+        aliases: Option<PathBuf>,
     },
     /// Stored findings, KEV first then by CVSS score (`--format json` for every field)
     Findings {
@@ -1157,6 +1161,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             kev,
             epss,
             min_confidence,
+            aliases,
         } => {
             let format = match ctx.format {
                 Format::Cyclonedx => baton_matching::OutputFormat::CycloneDx,
@@ -1169,6 +1174,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 kev,
                 epss,
                 min_confidence,
+                aliases,
                 format,
                 on: ctx.on,
             };

@@ -82,7 +82,7 @@ impl Deps {
             return i;
         }
         self.list.push(Dependency {
-            from: from.to_string(),
+            from: from.into(),
             to: Vec::new(),
         });
         self.at.insert(from.to_string(), self.list.len() - 1);
@@ -92,7 +92,7 @@ impl Deps {
     pub fn edge(&mut self, from: &str, to: String) {
         let i = self.from(from);
         if self.edges.insert((i, to.clone())) {
-            self.list[i].to.push(to);
+            self.list[i].to.push(to.into());
         }
     }
 
@@ -185,7 +185,7 @@ pub(crate) fn hash(algorithm: &str, value: &str, loc: &Loc, notes: &mut Notes) -
         );
     }
     Some(Hash {
-        algorithm: hash_algorithm(algorithm),
+        algorithm: hash_algorithm(algorithm).into(),
         value: value.to_ascii_lowercase(),
     })
 }
@@ -308,7 +308,7 @@ pub(crate) fn apply_fda(c: &mut Component, text: &str, loc: &Loc, notes: &mut No
         c.properties.push((format!("cdx:fda:{key}"), value.clone()));
         match key.as_str() {
             "level-of-support" => match &c.support_level {
-                None => c.support_level = Some(value.clone()),
+                None => c.support_level = Some(value.into()),
                 Some(old) if old != value => notes.warn(
                     loc,
                     format!("a second level of support \"{value}\"; \"{old}\" is kept"),
