@@ -344,23 +344,31 @@ async fn list_findings(
 }
 
 /// Assets you may see that a vulnerability affects, their stage, and who develops and deploys
-/// the patch.
+/// the patch; by organization and asset id, a page at a time.
 #[utoipa::path(get, path = "/affected/{vulnerability}", tag = "fleet",
-    params(("vulnerability" = String, Path, description = "A CVE or other id")),
+    params(("vulnerability" = String, Path, description = "A CVE or other id"), PageQuery),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Affected assets", body = Vec<Object>),
-        (status = 401, description = "Not signed in", body = ErrorBody)))]
+    responses((status = 200, description = "A page of affected assets", body = Paged),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Bad page", body = ErrorBody)))]
 async fn affected(
     State(state): State<AppState>,
     User(p): User,
     ApiPath(vulnerability): ApiPath<String>,
-) -> Result<ApiJson<serde_json::Value>, ApiError> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<ApiJson<Paged>, ApiError> {
+    let page = page(q.offset, q.limit)?;
     let view = Visibility::of(&p);
-    let rows = as_user(&state, &p, move |s| {
-        s.affected_for(&view, &vulnerability, today())
+    let (rows, total) = as_user(&state, &p, move |s| {
+        s.affected_page(&view, &vulnerability, today(), page)
     })
     .await?;
-    Ok(ApiJson(serde_json::to_value(rows).unwrap_or_default()))
+    Ok(ApiJson(Paged {
+        total: total as i64,
+        offset: page.offset,
+        limit: page.limit,
+        items: serde_json::to_value(rows).unwrap_or_default(),
+    }))
 }
 
 /// A finding's decisions, oldest first.

@@ -315,10 +315,10 @@ impl Fixture {
     fn affected(&self, key: &str) -> Vec<String> {
         let r = self.get(&format!("/api/v1/affected/{CVE}"), &self.auth(key));
         assert_eq!(r.status, 200, "{}: {}", self.backend, r.body);
-        let mut out: Vec<String> = r
-            .json()
-            .as_array()
-            .unwrap()
+        let json = r.json();
+        let items = json["items"].as_array().unwrap();
+        assert_eq!(json["total"].as_u64(), Some(items.len() as u64));
+        let mut out: Vec<String> = items
             .iter()
             .map(|a| {
                 format!(

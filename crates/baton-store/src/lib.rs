@@ -557,7 +557,64 @@ impl Store {
         vulnerability: &str,
         on: NaiveDate,
     ) -> Result<Vec<AffectedRow>, StoreError> {
-        let hits = findings::affected(&mut self.db, vulnerability)?;
+        Ok(self
+            .affected_in(&Visibility::Operator, vulnerability, on, None)?
+            .0)
+    }
+
+    /// `affected` among the assets a view sees, a page of them (by organization and asset id)
+    /// when asked: the others are left out before anything about them is loaded. Returns the rows
+    /// and how many assets there are in all.
+    fn affected_in(
+        &mut self,
+        view: &Visibility,
+        vulnerability: &str,
+        on: NaiveDate,
+        page: Option<Page>,
+    ) -> Result<(Vec<AffectedRow>, usize), StoreError> {
+        let mut hits = findings::affected(&mut self.db, vulnerability)?;
+        if view.param().is_some() || page.is_some() {
+            let cond = view
+                .asset_condition("a", 1)
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default();
+            let mut names: std::collections::HashMap<i64, (String, String)> =
+                std::collections::HashMap::new();
+            for chunk in hits.chunks(500) {
+                let list = chunk
+                    .iter()
+                    .map(|h| h.asset_ref.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let params: Vec<Value> = view.param().into_iter().collect();
+                for r in self.db.query(
+                    &format!("SELECT a.id, o.name_key, a.asset_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE a.id IN ({list}){cond}"),
+                    &params,
+                )? {
+                    if let (Some(id), Some(o), Some(a)) = (r[0].int(), r[1].text(), r[2].text()) {
+                        names.insert(id, (o.to_string(), a.to_string()));
+                    }
+                }
+            }
+            hits.retain(|h| names.contains_key(&h.asset_ref));
+            hits.sort_by(|a, b| names.get(&a.asset_ref).cmp(&names.get(&b.asset_ref)));
+        }
+        let total = hits.len();
+        if let Some(page) = page {
+            hits = hits
+                .into_iter()
+                .skip(page.offset)
+                .take(page.limit)
+                .collect();
+        }
+        Ok((self.affected_rows(hits, on)?, total))
+    }
+
+    fn affected_rows(
+        &mut self,
+        hits: Vec<findings::AffectedAsset>,
+        on: NaiveDate,
+    ) -> Result<Vec<AffectedRow>, StoreError> {
         if hits.is_empty() {
             return Ok(Vec::new());
         }
@@ -939,15 +996,18 @@ impl Store {
         vulnerability: &str,
         on: NaiveDate,
     ) -> Result<Vec<AffectedRow>, StoreError> {
-        let rows = self.affected(vulnerability, on)?;
-        if *view == Visibility::Operator {
-            return Ok(rows);
-        }
-        let visible = self.visible_asset_names(view)?;
-        Ok(rows
-            .into_iter()
-            .filter(|r| visible.contains(&format!("{}/{}", r.organization, r.asset_id)))
-            .collect())
+        Ok(self.affected_in(view, vulnerability, on, None)?.0)
+    }
+
+    /// A page of `affected_for`, ordered by organization and asset id, and the total.
+    pub fn affected_page(
+        &mut self,
+        view: &Visibility,
+        vulnerability: &str,
+        on: NaiveDate,
+        page: Page,
+    ) -> Result<(Vec<AffectedRow>, usize), StoreError> {
+        self.affected_in(view, vulnerability, on, Some(page))
     }
 
     /// Whether a view sees a finding (through its release).

@@ -208,6 +208,22 @@ fn each_organization_sees_only_its_own() {
             .map(|r| r.asset_id)
             .collect::<Vec<_>>();
         assert_eq!(hits, ["gh-1", "gh-2", "gh-3"]);
+        let (page, total) = store
+            .affected_page(
+                &gh,
+                "CVE-2026-0001",
+                day(),
+                Page {
+                    offset: 1,
+                    limit: 1,
+                },
+            )
+            .unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(
+            page.iter().map(|r| r.asset_id.as_str()).collect::<Vec<_>>(),
+            ["gh-2"]
+        );
     }
 }
 
