@@ -106,8 +106,10 @@ pub(crate) fn from_json<'a, T: Deserialize<'a>>(text: &'a str) -> Option<T> {
 /// count). Most advisories open fewer brackets than that in all, which a quick count shows;
 /// only the others are walked, from one string or opening bracket to the next.
 fn within_depth(bytes: &[u8]) -> bool {
-    let opens = bytes.iter().filter(|&&b| b == b'[' || b == b'{').count();
-    if opens <= MAX_DEPTH {
+    if memchr::memchr2_iter(b'[', b'{', bytes)
+        .nth(MAX_DEPTH)
+        .is_none()
+    {
         return true;
     }
     let closes = |part: &[u8]| part.iter().filter(|&&b| b == b']' || b == b'}').count();
