@@ -103,29 +103,40 @@ pub(crate) fn from_json<'a, T: Deserialize<'a>>(text: &'a str) -> Option<T> {
 }
 
 /// Whether arrays and objects nest at most [`MAX_DEPTH`] deep (brackets inside strings do not
-/// count).
+/// count). Most advisories open fewer brackets than that in all, which a quick count shows;
+/// only the others are walked, from one string or opening bracket to the next.
 fn within_depth(bytes: &[u8]) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return false;
+    if memchr::memchr2_iter(b'[', b'{', bytes)
+        .nth(MAX_DEPTH)
+        .is_none()
+    {
+        return true;
+    }
+    let closes = |part: &[u8]| part.iter().filter(|&&b| b == b']' || b == b'}').count();
+    let (mut depth, mut at) = (0usize, 0usize);
+    while let Some(found) = memchr::memchr3(b'"', b'[', b'{', bytes.get(at..).unwrap_or_default()) {
+        let next = at + found;
+        depth = depth.saturating_sub(closes(bytes.get(at..next).unwrap_or_default()));
+        if bytes.get(next) == Some(&b'"') {
+            // Skip the string, escapes included.
+            let mut end = next + 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', bytes.get(end..).unwrap_or_default()) {
+                    None => return true,
+                    Some(k) if bytes.get(end + k) == Some(&b'\\') => end += k + 2,
+                    Some(k) => {
+                        end += k + 1;
+                        break;
+                    }
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+            at = end;
+        } else {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return false;
+            }
+            at = next + 1;
         }
     }
     true
@@ -137,6 +148,59 @@ pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The nesting depth by a plain walk, byte by byte.
+    fn depth_of(text: &str) -> usize {
+        let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0, false, false);
+        for b in text.bytes() {
+            if in_string {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match b {
+                    b'"' => in_string = true,
+                    b'[' | b'{' => {
+                        depth += 1;
+                        max = max.max(depth);
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn depth_is_counted_outside_strings_only() {
+        let wide = format!("[{}]", vec!["[1]"; 150].join(","));
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let quoted = format!(r#"["{}", "\\", "\"[[", {}]"#, "[".repeat(300), deep(50));
+        let escaped_quote = format!(r#"{{"a": "\"{}"}}"#, "{".repeat(200));
+        for text in [
+            wide,
+            deep(100),
+            deep(101),
+            quoted,
+            escaped_quote,
+            format!("{}\"", deep(120)),
+        ] {
+            assert_eq!(
+                within_depth(text.as_bytes()),
+                depth_of(&text) <= MAX_DEPTH,
+                "{text}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]
