@@ -382,7 +382,9 @@ ALTER TABLE findings ADD COLUMN kev BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE findings ADD COLUMN score_rank BIGINT NOT NULL DEFAULT -1;
 UPDATE findings SET score_rank = CAST(ROUND(CAST(cvss_score AS DOUBLE PRECISION) * 10) AS BIGINT) WHERE cvss_score IS NOT NULL;
 UPDATE findings SET kev = 1 WHERE vulnerability_id IN (SELECT cve FROM kev_entries);
-CREATE INDEX findings_order ON findings (present, kev DESC, score_rank DESC, vulnerability_id, id);
+CREATE INDEX findings_order ON findings (present, kev DESC, score_rank DESC, vulnerability_id, id, release_id, status);
+CREATE INDEX findings_release_status ON findings (release_id, present, status, kev);
+CREATE INDEX assets_org_release ON assets (organization_id, release_id, status);
 ",
     ),
 ];

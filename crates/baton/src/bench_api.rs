@@ -222,7 +222,7 @@ fn run_backend(
     let mut runs = Vec::new();
     for (name, url) in &urls {
         let first = probe(url, &token);
-        writeln!(out, "{backend}: {name}: first answer {first}")?;
+        writeln!(out, "{backend}: {name}: {first}")?;
         out.flush()?;
         runs.push(wrk(args, &token, url, name)?);
     }
@@ -232,29 +232,29 @@ fn run_backend(
     Ok(runs)
 }
 
-/// One request's status, to show the endpoint answers before it is loaded.
+/// One client alone for a few seconds: the latency of a request without queueing.
 fn probe(url: &str, token: &str) -> String {
-    let started = Instant::now();
     let answer = Command::new("wrk")
         .args([
             "-t1",
             "-c1",
-            "-d1s",
+            "-d3s",
+            "--latency",
             "-H",
             &format!("Authorization: Bearer {token}"),
             url,
         ])
         .output();
     match answer {
-        Ok(o) if o.status.success() => format!(
-            "{} ({:.0} ms for a 1 s probe)",
-            if String::from_utf8_lossy(&o.stdout).contains("Non-2xx") {
-                "errors"
-            } else {
-                "2xx"
-            },
-            started.elapsed().as_secs_f64() * 1000.0
-        ),
+        Ok(o) if o.status.success() => {
+            match parse_wrk("probe", &String::from_utf8_lossy(&o.stdout)) {
+                Ok(r) => format!(
+                    "one client: p50 {}, p99 {}, {} requests, {} errors",
+                    r.p50, r.p99, r.requests, r.errors
+                ),
+                Err(e) => format!("one client: {e}"),
+            }
+        }
         _ => "wrk failed".into(),
     }
 }
