@@ -12,6 +12,8 @@
 //! shutdown_grace = "30s"               # BATON_SHUTDOWN_GRACE
 //! trusted_proxies = ["10.0.0.0/8"]     # BATON_TRUSTED_PROXIES (comma-separated)
 //! audit_key = "audit.key"              # BATON_AUDIT_KEY
+//! # BATON_SIEM=file:PATH or tcp:HOST:PORT (environment only): every committed audit event, as
+//! # a JSON line appended to PATH or an RFC 5424 message to a syslog collector.
 //!
 //! [tls]
 //! cert = "cert.pem"                    # BATON_TLS_CERT
@@ -269,6 +271,8 @@ pub struct ServerConfig {
     pub shutdown_grace: Duration,
     pub trusted_proxies: Vec<IpNet>,
     pub audit_key: Option<PathBuf>,
+    /// Where committed audit events are also sent (`BATON_SIEM=file:PATH|tcp:HOST:PORT`).
+    pub siem: Option<baton_store::Siem>,
     pub tls: Option<TlsFiles>,
     /// `Secure` on the session cookies: on with TLS unless set (e.g. behind a TLS proxy).
     pub cookie_secure: bool,
@@ -289,6 +293,7 @@ impl Default for ServerConfig {
             shutdown_grace: Duration::from_secs(30),
             trusted_proxies: Vec::new(),
             audit_key: None,
+            siem: None,
             tls: None,
             cookie_secure: false,
             oidc: Vec::new(),
@@ -489,6 +494,11 @@ impl ServerConfig {
                         .map_err(parse_err)?
                 }
                 "AUDIT_KEY" => c.audit_key = Some(PathBuf::from(value)),
+                "SIEM" => {
+                    c.siem = Some(
+                        baton_store::Siem::parse(&value).map_err(|e| parse_err(e.to_string()))?,
+                    )
+                }
                 "TLS_CERT" => tls_cert = Some(PathBuf::from(value)),
                 "TLS_KEY" => tls_key = Some(PathBuf::from(value)),
                 "COOKIE_SECURE" => {

@@ -48,6 +48,7 @@ struct Conn {
 struct Inner {
     url: DatabaseUrl,
     log_key: Option<PathBuf>,
+    siem: Option<baton_store::Siem>,
     sqlite_path: Option<PathBuf>,
     idle: Mutex<Vec<Conn>>,
     permits: Arc<Semaphore>,
@@ -77,8 +78,9 @@ impl Inner {
         {
             return Err(PoolError::Gone(path.clone()));
         }
-        let store = Store::open_with_key(self.url.expose(), self.log_key.clone())
+        let mut store = Store::open_with_key(self.url.expose(), self.log_key.clone())
             .map_err(PoolError::Open)?;
+        store.set_siem(self.siem.clone());
         let file = self.sqlite_path.as_deref().and_then(file_id);
         Ok(Conn { store, file })
     }
@@ -119,6 +121,17 @@ impl Pool {
         size: usize,
         timeout: Duration,
     ) -> Result<Pool, PoolError> {
+        Pool::open_with(url, log_key, None, size, timeout).await
+    }
+
+    /// [`Pool::open_with_key`], every connection also sending committed events to `siem`.
+    pub async fn open_with(
+        url: DatabaseUrl,
+        log_key: Option<PathBuf>,
+        siem: Option<baton_store::Siem>,
+        size: usize,
+        timeout: Duration,
+    ) -> Result<Pool, PoolError> {
         let size = size.max(1);
         let sqlite_path = match baton_store::Target::parse(url.expose()) {
             Target::Sqlite(p) => Some(PathBuf::from(p)),
@@ -127,6 +140,7 @@ impl Pool {
         let inner = Arc::new(Inner {
             url,
             log_key,
+            siem,
             sqlite_path,
             idle: Mutex::new(Vec::with_capacity(size)),
             permits: Arc::new(Semaphore::new(size)),
@@ -180,6 +194,9 @@ impl Pool {
                 }
             };
             let out = work(&mut conn.store);
+            for failure in conn.store.take_siem_failures() {
+                tracing::warn!(%failure, "an audit event did not reach the SIEM (it is in the log)");
+            }
             if inner.sound(&mut conn) {
                 inner.put(conn);
             }

@@ -80,9 +80,10 @@ pub struct Server {
 impl Server {
     /// Open the database pool, build the application and bind.
     pub async fn bind(config: ServerConfig) -> Result<Server, ServeError> {
-        let pool = Pool::open_with_key(
+        let pool = Pool::open_with(
             config.database_url.clone(),
             config.audit_key.clone(),
+            config.siem.clone(),
             config.pool_size,
             config.pool_timeout,
         )

@@ -427,3 +427,65 @@ pub(crate) fn events(
     }
     Ok(out)
 }
+
+/// Where committed events are also sent, as they commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Siem {
+    /// JSON lines appended to a file.
+    File(PathBuf),
+    /// RFC 5424 messages over TCP to `HOST:PORT`, framed by octet counting (RFC 6587).
+    Syslog(String),
+}
+
+impl Siem {
+    /// `file:PATH` or `tcp:HOST:PORT`.
+    pub fn parse(text: &str) -> Result<Siem, StoreError> {
+        if let Some(path) = text.strip_prefix("file:") {
+            Ok(Siem::File(PathBuf::from(path)))
+        } else if let Some(addr) = text.strip_prefix("tcp:") {
+            Ok(Siem::Syslog(addr.to_string()))
+        } else {
+            Err(StoreError::Invalid(format!(
+                "SIEM target '{text}' is neither file:PATH nor tcp:HOST:PORT"
+            )))
+        }
+    }
+
+    /// Send one committed event. The change is already committed, so a failure is returned
+    /// for the caller to report, never to undo anything; the log itself keeps the event.
+    pub(crate) fn send(&self, event: &AuditEvent, host: &str) -> Result<(), String> {
+        match self {
+            Siem::File(path) => {
+                let mut file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let mut line = baton_audit::to_json_line(event);
+                line.push('\n');
+                file.write_all(line.as_bytes())
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            }
+            Siem::Syslog(addr) => {
+                use std::net::ToSocketAddrs;
+                let message = baton_audit::to_syslog_5424(event, host, "baton");
+                let target = addr
+                    .to_socket_addrs()
+                    .map_err(|e| format!("{addr}: {e}"))?
+                    .next()
+                    .ok_or_else(|| format!("{addr}: no address"))?;
+                let mut stream = std::net::TcpStream::connect_timeout(
+                    &target,
+                    std::time::Duration::from_secs(2),
+                )
+                .map_err(|e| format!("{addr}: {e}"))?;
+                stream
+                    .set_write_timeout(Some(std::time::Duration::from_secs(2)))
+                    .map_err(|e| format!("{addr}: {e}"))?;
+                stream
+                    .write_all(format!("{} {message}", message.len()).as_bytes())
+                    .map_err(|e| format!("{addr}: {e}"))
+            }
+        }
+    }
+}

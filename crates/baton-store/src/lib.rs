@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 pub use access::{OrganizationRow, Principal, Role, Sharing, TokenRow, TokenScope, UserRow};
 pub use advisories::{AdvisoryDoc, AdvisoryImport};
-pub use audit::{Actor, ConsistencyProof, InclusionProof, LogKey};
+pub use audit::{Actor, ConsistencyProof, InclusionProof, LogKey, Siem};
 pub use baton_audit::{LogError, VerifiedLog, VerifierKey};
 pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
@@ -112,6 +112,9 @@ pub struct Store {
     target: Target,
     actor: Actor,
     log_key: LogKey,
+    siem: Option<Siem>,
+    /// SIEM deliveries that failed since the last [`Store::take_siem_failures`].
+    siem_failures: Vec<String>,
 }
 
 type Changes = Vec<baton_audit::RecordChange>;
@@ -139,6 +142,8 @@ impl Store {
             target,
             actor: Actor::operator("baton-cli"),
             log_key: LogKey::at(key_path),
+            siem: None,
+            siem_failures: Vec::new(),
         })
     }
 
@@ -149,6 +154,16 @@ impl Store {
     /// Direct access for tests and maintenance commands.
     pub fn db(&mut self) -> &mut Db {
         &mut self.db
+    }
+
+    /// Also send every committed event to a SIEM.
+    pub fn set_siem(&mut self, siem: Option<Siem>) {
+        self.siem = siem;
+    }
+
+    /// SIEM deliveries that failed (the events stay in the log; `baton log export` resends).
+    pub fn take_siem_failures(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.siem_failures)
     }
 
     /// Who the following changes are recorded as.
@@ -178,12 +193,21 @@ impl Store {
     ) -> Result<T, StoreError> {
         let signer = self.log_key.signer()?;
         let actor = &self.actor;
-        self.db.transaction(|db| {
+        let mut committed = None;
+        let value = self.db.transaction(|db| {
             let (value, changes, detail) = work(db)?;
             let event = audit::event(actor, action, target, changes, detail);
-            audit::append(db, signer, &[event])?;
+            audit::append(db, signer, std::slice::from_ref(&event))?;
+            committed = Some(event);
             Ok(value)
-        })
+        })?;
+        if let (Some(siem), Some(event)) = (&self.siem, committed) {
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "-".into());
+            if let Err(e) = siem.send(&event, &host) {
+                self.siem_failures.push(e);
+            }
+        }
+        Ok(value)
     }
 
     /// Log an event that changes no record (a sign-in, a refusal).

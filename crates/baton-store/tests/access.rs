@@ -668,3 +668,56 @@ fn a_failed_import_leaves_no_log_entry() {
         assert_eq!(v.entries, 5);
     }
 }
+
+#[test]
+fn committed_events_reach_a_syslog_collector_and_a_missing_one_loses_nothing() {
+    use std::io::Read as _;
+    let db = testing::sqlite();
+    let mut store = db.open().unwrap();
+    let collector = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = collector.local_addr().unwrap();
+    let received = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        for _ in 0..2 {
+            let (mut conn, _) = collector.accept().unwrap();
+            let mut text = String::new();
+            conn.read_to_string(&mut text).unwrap();
+            out.push(text);
+        }
+        out
+    });
+    store.set_siem(Some(
+        baton_store::Siem::parse(&format!("tcp:{addr}")).unwrap(),
+    ));
+    store
+        .create_organization("General Hospital", OrgKind::Hdo)
+        .unwrap();
+    store
+        .create_organization("Acme Medical", OrgKind::Mdm)
+        .unwrap();
+    let messages = received.join().unwrap();
+    assert!(store.take_siem_failures().is_empty());
+    for (m, org) in messages.iter().zip(["General Hospital", "Acme Medical"]) {
+        // RFC 6587 octet counting, then an RFC 5424 message carrying the event.
+        let (len, message) = m.split_once(' ').unwrap();
+        assert_eq!(len.parse::<usize>().unwrap(), message.len());
+        assert!(message.starts_with("<85>1 "), "{message}");
+        assert!(
+            message.contains("organization.create") && message.contains(org),
+            "{message}"
+        );
+    }
+
+    // Nobody listening: the change still commits and is in the log; the failure is reported.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    store.set_siem(Some(baton_store::Siem::Syslog(closed.to_string())));
+    store
+        .create_organization("City Clinic", OrgKind::Hdo)
+        .unwrap();
+    assert_eq!(store.take_siem_failures().len(), 1);
+    assert_eq!(store.verify_log(None).unwrap().unwrap().entries, 3);
+    assert!(baton_store::Siem::parse("udp:x").is_err());
+}

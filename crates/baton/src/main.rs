@@ -45,6 +45,10 @@ struct Cli {
     /// ./baton-log.key]
     #[arg(long, global = true, env = "BATON_LOG_KEY")]
     log_key: Option<PathBuf>,
+    /// Also send every committed audit event to a SIEM: file:PATH (JSON lines) or
+    /// tcp:HOST:PORT (RFC 5424 syslog)
+    #[arg(long, global = true, env = "BATON_SIEM")]
+    siem: Option<String>,
     /// Output format [default: table; json for `scan`]
     #[arg(long, global = true, value_enum)]
     format: Option<Format>,
@@ -658,6 +662,7 @@ fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
 pub struct Context_ {
     pub database: String,
     pub log_key: Option<PathBuf>,
+    pub siem: Option<String>,
     pub on: NaiveDate,
     pub format: Format,
 }
@@ -675,6 +680,9 @@ fn serve(
     }
     if let Some(key) = &ctx.log_key {
         config.audit_key = Some(key.clone());
+    }
+    if let Some(siem) = &ctx.siem {
+        config.siem = Some(baton_store::Siem::parse(siem)?);
     }
     if let Some(addr) = listen {
         config.listen = addr;
@@ -699,6 +707,9 @@ impl Context_ {
             format!("baton-cli:{who}")
         };
         store.set_actor(baton_store::Actor::operator(&name));
+        if let Some(siem) = &self.siem {
+            store.set_siem(Some(baton_store::Siem::parse(siem)?));
+        }
         Ok(store)
     }
 }
@@ -746,6 +757,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             .clone()
             .unwrap_or_else(|| "baton.db".to_string()),
         log_key: cli.log_key.clone(),
+        siem: cli.siem.clone(),
         on: cli.on.unwrap_or_else(|| chrono::Local::now().date_naive()),
         // `scan` output is for machines first: JSON unless asked otherwise.
         format: cli

@@ -175,3 +175,47 @@ fn an_operator_bootstraps_users_and_the_log_proves_itself() {
         assert!(text.contains("log does NOT verify: entry 6:"), "{text}");
     }
 }
+
+#[test]
+fn events_are_appended_to_a_siem_file_as_they_commit() {
+    let db = testing::sqlite();
+    let siem = db.dir.join("siem.jsonl");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+            .args(args)
+            .env("BATON_DATABASE_URL", &db.url)
+            .env("BATON_LOG_KEY", db.log_key())
+            .env("BATON_SIEM", format!("file:{}", siem.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&[
+        "admin",
+        "org",
+        "create",
+        "General Hospital",
+        "--kind",
+        "hdo",
+    ]);
+    run(&[
+        "admin",
+        "user",
+        "create",
+        "ann@gh.example",
+        "--org",
+        "General Hospital",
+        "--role",
+        "viewer",
+        "--no-password",
+    ]);
+    let streamed = std::fs::read_to_string(&siem).unwrap();
+    // The same lines `baton log export` gives, one per committed change, in order.
+    assert_eq!(streamed, run(&["log", "export"]));
+    assert_eq!(streamed.lines().count(), 2);
+}
