@@ -415,5 +415,15 @@ fn an_openid_sign_in_starts_a_session_for_the_matching_user() {
         .collect();
     assert!(events.contains(&("login.failure".into(), "anonymous".into())));
     assert!(events.contains(&("login.success".into(), "ann@hospital.example".into())));
+    // The first sign-in bound the identity to the user, in the same logged change.
+    let bound = store
+        .log_events(0, 100)
+        .unwrap()
+        .into_iter()
+        .find(|(_, e)| e.action == "login.success")
+        .unwrap()
+        .1;
+    assert_eq!(bound.changes.len(), 1);
+    assert_eq!(bound.changes[0].table, "users");
     assert!(store.verify_log(None).unwrap().is_ok());
 }

@@ -628,13 +628,13 @@ pub(crate) fn end_session(db: &mut Db, secret: &str) -> Result<bool, StoreError>
 }
 
 /// The user an OpenID Connect identity signs in as: bound by (issuer, subject), or on first
-/// sign-in by a verified e-mail matching an existing user.
+/// sign-in by a verified e-mail matching an existing user (then `true`: bind it).
 pub(crate) fn by_oidc(
     db: &mut Db,
     issuer: &str,
     subject: &str,
     email: Option<&str>,
-) -> Result<Option<Principal>, StoreError> {
+) -> Result<Option<(Principal, bool)>, StoreError> {
     if let Some(r) = db
         .query(
             &format!(
@@ -645,7 +645,7 @@ pub(crate) fn by_oidc(
         .into_iter()
         .next()
     {
-        return Ok(Some(principal_of(&r, None)?));
+        return Ok(Some((principal_of(&r, None)?, false)));
     }
     let Some(email) = email else {
         return Ok(None);
@@ -662,12 +662,21 @@ pub(crate) fn by_oidc(
     else {
         return Ok(None);
     };
-    let principal = principal_of(&r, None)?;
+    Ok(Some((principal_of(&r, None)?, true)))
+}
+
+/// Bind an OpenID Connect identity to a user (on its first sign-in).
+pub(crate) fn bind_oidc(
+    db: &mut Db,
+    user_id: i64,
+    issuer: &str,
+    subject: &str,
+) -> Result<(), StoreError> {
     db.exec(
         "UPDATE users SET oidc_issuer = $1, oidc_subject = $2 WHERE id = $3",
-        &[issuer.into(), subject.into(), Value::Int(principal.user_id)],
+        &[issuer.into(), subject.into(), Value::Int(user_id)],
     )?;
-    Ok(Some(principal))
+    Ok(())
 }
 
 pub(crate) fn set_role(db: &mut Db, user_id: i64, role: Role) -> Result<(), StoreError> {

@@ -24,6 +24,19 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A signed-in user acting for their organization.
+    pub fn of(principal: &crate::Principal) -> Actor {
+        Actor {
+            name: principal.email.clone(),
+            organization: Some(principal.organization.clone()),
+        }
+    }
+
+    /// A user if one was found, else `anonymous` (a failed sign-in).
+    pub(crate) fn of_found(principal: Option<&crate::Principal>) -> Actor {
+        principal.map_or_else(|| Actor::operator("anonymous"), Actor::of)
+    }
+
     /// The operator at the command line, who has the database itself in hand.
     pub fn operator(name: &str) -> Actor {
         Actor {

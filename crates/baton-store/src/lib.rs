@@ -177,10 +177,7 @@ impl Store {
 
     /// Act for a signed-in user: later changes are logged as theirs.
     pub fn act_as(&mut self, principal: &Principal) {
-        self.actor = Actor {
-            name: principal.email.clone(),
-            organization: Some(principal.organization.clone()),
-        };
+        self.actor = Actor::of(principal);
     }
 
     /// Run `work` in one transaction that also appends its audit event and signs the new tree
@@ -208,6 +205,20 @@ impl Store {
             }
         }
         Ok(value)
+    }
+
+    /// [`Store::audited`] as `actor`, whoever the store otherwise acts for.
+    fn audited_as<T>(
+        &mut self,
+        actor: Actor,
+        action: &str,
+        target: &str,
+        work: impl FnOnce(&mut Db) -> Result<(T, Changes, serde_json::Value), StoreError>,
+    ) -> Result<T, StoreError> {
+        let saved = std::mem::replace(&mut self.actor, actor);
+        let result = self.audited(action, target, work);
+        self.actor = saved;
+        result
     }
 
     /// Log an event that changes no record (a sign-in, a refusal).
@@ -870,26 +881,18 @@ impl Store {
         client: &str,
     ) -> Result<Option<Principal>, StoreError> {
         let found = access::check_password(&mut self.db, email, password)?;
-        let saved = self.actor.clone();
-        self.actor = match &found {
-            Some(p) => Actor {
-                name: p.email.clone(),
-                organization: Some(p.organization.clone()),
-            },
-            None => Actor::operator("anonymous"),
-        };
         let action = if found.is_some() {
             "login.success"
         } else {
             "login.failure"
         };
-        let result = self.record_event(
+        let detail = serde_json::json!({"method": "password", "client": client});
+        self.audited_as(
+            Actor::of_found(found.as_ref()),
             action,
             email.trim(),
-            serde_json::json!({"method": "password", "client": client}),
-        );
-        self.actor = saved;
-        result?;
+            |_| Ok(((), Vec::new(), detail)),
+        )?;
         Ok(found)
     }
 
@@ -917,11 +920,9 @@ impl Store {
         let found = access::by_session(&mut self.db, secret)?;
         let ended = access::end_session(&mut self.db, secret)?;
         if let Some((p, _)) = found {
-            let saved = self.actor.clone();
-            self.act_as(&p);
-            let result = self.record_event("logout", &p.email, serde_json::json!({}));
-            self.actor = saved;
-            result?;
+            self.audited_as(Actor::of(&p), "logout", &p.email, |_| {
+                Ok(((), Vec::new(), serde_json::json!({})))
+            })?;
         }
         Ok(ended)
     }
@@ -933,29 +934,33 @@ impl Store {
         subject: &str,
         email: Option<&str>,
     ) -> Result<Option<Principal>, StoreError> {
-        let saved = self.actor.clone();
-        let found = self
-            .db
-            .transaction(|db| access::by_oidc(db, issuer, subject, email))?;
-        self.actor = match &found {
-            Some(p) => Actor {
-                name: p.email.clone(),
-                organization: Some(p.organization.clone()),
-            },
-            None => Actor::operator("anonymous"),
-        };
+        let found = access::by_oidc(&mut self.db, issuer, subject, email)?;
         let action = if found.is_some() {
             "login.success"
         } else {
             "login.failure"
         };
-        let result = self.record_event(
-            action,
-            email.unwrap_or(subject),
-            serde_json::json!({"method": "oidc", "issuer": issuer, "subject": subject}),
-        );
-        self.actor = saved;
-        result?;
+        let detail = serde_json::json!({"method": "oidc", "issuer": issuer, "subject": subject});
+        let actor = Actor::of_found(found.as_ref().map(|(p, _)| p));
+        // A first sign-in binds the identity to the user: that change is logged with it.
+        let bind = found
+            .as_ref()
+            .filter(|(_, bind)| *bind)
+            .map(|(p, _)| p.user_id);
+        self.audited_as(actor, action, email.unwrap_or(subject), |db| {
+            let mut changes = Vec::new();
+            if let Some(user) = bind {
+                access::bind_oidc(db, user, issuer, subject)?;
+                changes.push(audit::change(
+                    "users",
+                    user.to_string(),
+                    Some(&serde_json::json!({"oidc": null})),
+                    Some(&serde_json::json!({"oidc": {"issuer": issuer, "subject": subject}})),
+                ));
+            }
+            Ok(((), changes, detail))
+        })?;
+        let found = found.map(|(p, _)| p);
         Ok(found)
     }
 
