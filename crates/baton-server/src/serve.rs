@@ -80,6 +80,15 @@ pub struct Server {
 impl Server {
     /// Open the database pool, build the application and bind.
     pub async fn bind(config: ServerConfig) -> Result<Server, ServeError> {
+        Server::bind_with(config, router).await
+    }
+
+    /// Open the database pool, build the application with `build` (e.g. [`router`] merged with
+    /// the web pages) and bind.
+    pub async fn bind_with(
+        config: ServerConfig,
+        build: impl FnOnce(AppState) -> Router,
+    ) -> Result<Server, ServeError> {
         let pool = Pool::open_with(
             config.database_url.clone(),
             config.audit_key.clone(),
@@ -90,7 +99,7 @@ impl Server {
         .await?;
         tracing::info!(database = %config.database_url.redacted(), "database open");
         let state = AppState::new(config.clone(), pool);
-        Server::bind_app(&config, router(state)).await
+        Server::bind_app(&config, build(state)).await
     }
 
     /// Bind `app` (e.g. [`router`] with extra routes) with the listener settings of `config`.

@@ -1055,6 +1055,57 @@ impl Store {
         }
     }
 
+    /// One finding with its evidence, as a view sees it; `None` when unknown or not visible.
+    pub fn finding(
+        &mut self,
+        view: &Visibility,
+        finding: i64,
+    ) -> Result<Option<FindingRow>, StoreError> {
+        if !self.sees_finding(view, finding)? {
+            return Ok(None);
+        }
+        let key = self.db.query(
+            "SELECT f.vulnerability_id, o.name, m.name, r.version FROM findings f JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id WHERE f.id = $1",
+            &[Value::Int(finding)],
+        )?;
+        let Some(row) = key.first() else {
+            return Ok(None);
+        };
+        let text = |i: usize| row[i].text().unwrap_or_default().to_string();
+        let filter = FindingFilter {
+            release: Some(format!("{}/{}@{}", text(1), text(2), text(3))),
+            vulnerability: Some(text(0)),
+            visibility: *view,
+            ..FindingFilter::default()
+        };
+        Ok(self
+            .findings(&filter)?
+            .into_iter()
+            .find(|f| f.finding_id == finding))
+    }
+
+    /// One asset a view sees, with just enough of the fleet around it (its model, release,
+    /// organizations, agreements) to give its stage, responsibilities and history; the index
+    /// of the asset in that fleet. `None` when unknown or not visible.
+    pub fn asset_fleet(
+        &mut self,
+        view: &Visibility,
+        organization: &str,
+        asset_id: &str,
+    ) -> Result<Option<(LoadedFleet, usize)>, StoreError> {
+        let id = match findings::asset_spec(&mut self.db, &format!("{organization}/{asset_id}")) {
+            Ok((id, _)) => id,
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if !view.sees_asset(&mut self.db, id)? {
+            return Ok(None);
+        }
+        let loaded = load::load_with(&mut self.db, Some(&[id]))?;
+        let position = loaded.asset_ids.iter().position(|a| *a == id);
+        Ok(position.map(|p| (loaded, p)))
+    }
+
     /// `ORGANIZATION/ASSET-ID` of every asset a view sees.
     pub fn visible_asset_names(
         &mut self,

@@ -140,7 +140,7 @@ fn kind(text: &str) -> Result<OrgKind> {
         .map_err(|e: baton_model::UnknownTerm| anyhow!("{e} (mdm, hdo or third-party)"))
 }
 
-fn generated_password() -> Result<String> {
+pub fn generated_password() -> Result<String> {
     use std::fmt::Write as _;
     let mut bytes = [0u8; 18];
     getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness: {e}"))?;

@@ -10,6 +10,7 @@ mod findings_cmd;
 mod mds2_cmd;
 mod output;
 mod sbom_cmd;
+mod serve_cmd;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ enum Command {
     Backup { file: PathBuf },
     /// Replace a SQLite database with a backup whose audit log verifies (stop the server first)
     Restore { file: PathBuf },
-    /// Serve the HTTP API (127.0.0.1:8080 unless configured; stops cleanly on SIGTERM)
+    /// Serve the web pages and the HTTP API (127.0.0.1:8080 unless configured; stops cleanly on SIGTERM)
     Serve {
         /// ADDR:PORT to listen on [default: the configuration's, else 127.0.0.1:8080]
         #[arg(long)]
@@ -75,6 +76,10 @@ enum Command {
         /// A TOML configuration file [default: $BATON_CONFIG]; BATON_* variables override it
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Start on a fresh SQLite database loaded with the demo fleet, SBOMs and advisories, and
+        /// print a one-time password for each demo organization's admin
+        #[arg(long)]
+        demo: bool,
     },
     /// The tamper-evident audit log: verify, prove, key, checkpoint, export
     Log {
@@ -667,35 +672,6 @@ pub struct Context_ {
     pub format: Format,
 }
 
-/// `baton serve`: the configuration file and `BATON_*` variables, then the command line.
-fn serve(
-    database: &Option<String>,
-    ctx: &Context_,
-    listen: Option<std::net::SocketAddr>,
-    file: Option<PathBuf>,
-) -> Result<()> {
-    let mut config = baton_server::ServerConfig::load(file.as_deref())?;
-    if let Some(url) = database {
-        config.database_url = baton_server::config::DatabaseUrl::new(url.clone());
-    }
-    if let Some(key) = &ctx.log_key {
-        config.audit_key = Some(key.clone());
-    }
-    if let Some(siem) = &ctx.siem {
-        config.siem = Some(baton_store::Siem::parse(siem)?);
-    }
-    if let Some(addr) = listen {
-        config.listen = addr;
-    }
-    baton_server::logging::init(config.log_format)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(baton_server::serve(config, std::future::pending()))?;
-    Ok(())
-}
-
 impl Context_ {
     /// The store, with changes logged as the operator at this command line.
     pub fn open(&self) -> Result<Store> {
@@ -787,7 +763,20 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 file.display()
             )?;
         }
-        Command::Serve { listen, config } => serve(&cli_database, &ctx, listen, config)?,
+        Command::Serve {
+            listen,
+            config,
+            demo,
+        } => serve_cmd::serve(
+            &cli_database,
+            &ctx,
+            serve_cmd::ServeArgs {
+                listen,
+                config,
+                demo,
+            },
+            out,
+        )?,
         Command::Log { what } => {
             let mut store = ctx.open()?;
             if !admin_cmd::log(&mut store, what, out)? {

@@ -1,0 +1,1296 @@
+//! The page handlers. Each reads through the signed-in user's [`Visibility`] and changes data
+//! with the store acting as that user; a record outside their view is "not found", like a
+//! guessed id in the API, and the refusal is logged.
+
+use askama::Template;
+use axum::extract::{Multipart, OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use baton_model::OrgKind;
+use baton_model::reports::{HistoryRow, ResponsibilityRow};
+use baton_server::AppState;
+use baton_store::{
+    AffectedRow, Decision, DecisionInput, FindingFilter, FindingRow, ImportKind, JUSTIFICATIONS,
+    Page, Principal, Sharing, Store, StoreError, TokenScope, Visibility,
+};
+use serde::Deserialize;
+
+use crate::auth::{Signed, check_form};
+use crate::render::{self, Me, Pager, encode, query, severity};
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Run `work` on a store acting as the user. A refusal (not found, forbidden) is logged as one,
+/// in the same trip to the pool, and shown as its page.
+pub async fn run<T, F>(
+    state: &AppState,
+    principal: &Principal,
+    what: String,
+    work: F,
+) -> Result<T, Response>
+where
+    F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    let p = principal.clone();
+    let answer = state
+        .pool()
+        .run(move |store| {
+            store.act_as(&p);
+            let result = work(store);
+            if let Err(e @ (StoreError::NotFound(_) | StoreError::Forbidden(_))) = &result {
+                let reason = match e {
+                    StoreError::NotFound(_) => "404",
+                    _ => "403",
+                };
+                if let Err(log) = store.record_refusal(&what, reason) {
+                    tracing::warn!(error = %log, "a refusal could not be logged");
+                }
+            }
+            result
+        })
+        .await;
+    match answer {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(render::store_error(&e)),
+        Err(e) => Err(render::unavailable(&e.to_string())),
+    }
+}
+
+fn what(method: &str, uri: &OriginalUri) -> String {
+    format!("{method} {}", uri.0.path())
+}
+
+pub async fn home(_: Signed) -> Response {
+    render::see_other("/dashboard")
+}
+
+// ---- findings ----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FindingsQuery {
+    pub status: Option<String>,
+    pub kev: Option<String>,
+    pub vulnerability: Option<String>,
+    pub release: Option<String>,
+    pub asset: Option<String>,
+    pub offset: Option<usize>,
+}
+
+/// A finding as a list row shows it.
+pub struct FindingItem {
+    pub id: i64,
+    pub vulnerability: String,
+    pub release: String,
+    pub component: String,
+    pub status: String,
+    pub severity: &'static str,
+    pub score: String,
+    pub kev: bool,
+    pub epss: String,
+    pub assets: i64,
+}
+
+impl FindingItem {
+    pub fn of(f: &FindingRow) -> FindingItem {
+        let score = f.cvss.as_ref().and_then(|c| c.score);
+        FindingItem {
+            id: f.finding_id,
+            vulnerability: f.vulnerability_id.clone(),
+            release: format!("{} {} {}", f.manufacturer, f.model, f.version),
+            component: match &f.component_version {
+                Some(v) => format!("{} {v}", f.component_name),
+                None => f.component_name.clone(),
+            },
+            status: f.status.clone(),
+            severity: severity(score),
+            score: score.map(|s| format!("{s:.1}")).unwrap_or_default(),
+            kev: f.kev,
+            epss: f
+                .epss
+                .as_ref()
+                .map(|e| format!("{:.1}%", e.score * 100.0))
+                .unwrap_or_default(),
+            assets: f.assets,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "findings.html")]
+struct FindingsPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    items: Vec<FindingItem>,
+    pager: Pager,
+    status: String,
+    kev: bool,
+    vulnerability: String,
+    release: String,
+    asset: String,
+    statuses: &'static [&'static str],
+}
+
+const STATUSES: &[&str] = &["affected", "under_investigation", "not_affected", "fixed"];
+const LIMIT: usize = 50;
+
+pub async fn findings(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Query(q): Query<FindingsQuery>,
+) -> Response {
+    let clean = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+    let (status, vulnerability, release, asset) = (
+        clean(&q.status),
+        clean(&q.vulnerability),
+        clean(&q.release),
+        clean(&q.asset),
+    );
+    let kev = q.kev.as_deref().is_some_and(|v| v == "1" || v == "on");
+    if !status.is_empty() && !STATUSES.contains(&status.as_str()) {
+        return render::error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("unknown status '{status}'"),
+        );
+    }
+    let some = |s: &String| (!s.is_empty()).then(|| s.clone());
+    let filter = FindingFilter {
+        asset: some(&asset),
+        release: some(&release),
+        status: some(&status),
+        kev,
+        vulnerability: some(&vulnerability),
+        visibility: Visibility::of(&signed.principal),
+    };
+    let page = Page {
+        offset: q.offset.unwrap_or(0),
+        limit: LIMIT,
+    };
+    let found = run(&state, &signed.principal, what("GET", &uri), move |s| {
+        s.findings_page(&filter, page)
+    })
+    .await;
+    let (rows, total) = match found {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let base = query(&[
+        ("status", &status),
+        ("kev", if kev { "1" } else { "" }),
+        ("vulnerability", &vulnerability),
+        ("release", &release),
+        ("asset", &asset),
+    ]);
+    render::html(&FindingsPage {
+        me: signed.me(),
+        section: "findings",
+        today: today(),
+        items: rows.iter().map(FindingItem::of).collect(),
+        pager: Pager {
+            offset: page.offset,
+            limit: LIMIT,
+            total: total.max(0) as usize,
+            base,
+        },
+        status,
+        kev,
+        vulnerability,
+        release,
+        asset,
+        statuses: STATUSES,
+    })
+}
+
+/// One piece of a finding's evidence as the page shows it.
+pub struct EvidenceItem {
+    pub advisory: String,
+    pub method: String,
+    pub matched: String,
+    pub range: String,
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "finding.html")]
+struct FindingPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    item: FindingItem,
+    row: FindingRow,
+    evidence: Vec<EvidenceItem>,
+    decisions: Vec<Decision>,
+    affected: Vec<AffectedRow>,
+    affected_total: usize,
+    justifications: &'static [&'static str],
+    statuses: &'static [&'static str],
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
+pub async fn finding(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Response {
+    let view = Visibility::of(&signed.principal);
+    let kind = signed.principal.kind;
+    let on = today();
+    let found = run(&state, &signed.principal, what("GET", &uri), move |s| {
+        let Some(row) = s.finding(&view, id)? else {
+            return Err(StoreError::NotFound(format!("unknown finding {id}")));
+        };
+        // As in the API: decisions on assets are seen by those who see the asset, and a
+        // manufacturer sees none of a hospital's triage.
+        let assets = s.visible_asset_names(&view)?;
+        let decisions = s
+            .decisions(id)?
+            .into_iter()
+            .filter(|d| match &d.asset {
+                None => true,
+                Some(a) => kind != OrgKind::Mdm && assets.contains(a),
+            })
+            .collect::<Vec<_>>();
+        let (affected, total) = s.affected_page(
+            &view,
+            &row.vulnerability_id,
+            on,
+            Page {
+                offset: 0,
+                limit: 200,
+            },
+        )?;
+        let affected = affected
+            .into_iter()
+            .filter(|a| a.findings.contains(&id))
+            .collect::<Vec<_>>();
+        Ok((row, decisions, affected, total))
+    })
+    .await;
+    let (row, decisions, affected, affected_total) = match found {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    render::html(&FindingPage {
+        me: signed.me(),
+        section: "findings",
+        today: on,
+        item: FindingItem::of(&row),
+        evidence: row
+            .evidence
+            .iter()
+            .map(|e| EvidenceItem {
+                advisory: e.advisory.clone(),
+                method: serde_json::to_value(e.method)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                matched: e.matched.clone(),
+                range: e.range.clone().unwrap_or_default(),
+                version: e.version.clone(),
+            })
+            .collect(),
+        row,
+        decisions,
+        affected,
+        affected_total,
+        justifications: &JUSTIFICATIONS,
+        statuses: STATUSES,
+        saved: q.saved.is_some(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    pub csrf: String,
+    pub status: String,
+    pub justification: Option<String>,
+    pub note: Option<String>,
+    pub asset: Option<String>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<DecisionForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    if !signed.principal.can_write() {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "Recording a decision needs the analyst or admin role.",
+        );
+    }
+    let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let principal = signed.principal.clone();
+    let input = DecisionInput {
+        finding: id,
+        asset: nonempty(form.asset),
+        status: form.status,
+        justification: nonempty(form.justification),
+        note: nonempty(form.note),
+        by: principal.email.clone(),
+    };
+    match run(&state, &signed.principal, what("POST", &uri), move |s| {
+        s.decide_as(&principal, &input)
+    })
+    .await
+    {
+        Ok(_) => render::see_other(&format!("/findings/{id}?saved=1")),
+        Err(res) => res,
+    }
+}
+
+// ---- assets ------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "asset.html")]
+struct AssetPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    organization: String,
+    asset_id: String,
+    manufacturer: String,
+    model: String,
+    version: String,
+    status: String,
+    site: String,
+    department: String,
+    zone: String,
+    stage: String,
+    next: Option<(String, String, String)>,
+    transfer_window: bool,
+    responsibilities: Vec<ResponsibilityRow>,
+    history: Vec<HistoryRow>,
+    items: Vec<FindingItem>,
+    findings_total: i64,
+    findings_link: String,
+    model_link: String,
+    can_assess: bool,
+    decisions: &'static [&'static str],
+    saved: bool,
+}
+
+pub async fn asset(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Path((organization, asset_id)): Path<(String, String)>,
+    Query(q): Query<SavedQuery>,
+) -> Response {
+    let view = Visibility::of(&signed.principal);
+    let on = today();
+    let (org, id) = (organization.clone(), asset_id.clone());
+    let found = run(&state, &signed.principal, what("GET", &uri), move |s| {
+        let Some((loaded, index)) = s.asset_fleet(&view, &org, &id)? else {
+            return Err(StoreError::NotFound(format!("unknown asset '{org}/{id}'")));
+        };
+        let filter = FindingFilter {
+            asset: Some(format!("{org}/{id}")),
+            visibility: view,
+            ..FindingFilter::default()
+        };
+        let findings = s.findings_page(
+            &filter,
+            Page {
+                offset: 0,
+                limit: LIMIT,
+            },
+        )?;
+        Ok((loaded, index, findings))
+    })
+    .await;
+    let (loaded, index, (findings, findings_total)) = match found {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let fleet = &loaded.fleet;
+    let a = &fleet.assets[index];
+    let model = &fleet.models[a.model];
+    let milestones = fleet.asset_milestones(a);
+    let stage = milestones.stage_on(on);
+    let next = milestones.next_transition(on).map(|t| {
+        (
+            t.milestone.key().to_string(),
+            t.date.to_string(),
+            t.to.key().to_string(),
+        )
+    });
+    let organization_name = fleet.organizations[a.organization].name.clone();
+    let manufacturer = fleet.organizations[model.manufacturer].name.clone();
+    let can_assess = signed.principal.can_write()
+        && signed.principal.kind == OrgKind::Hdo
+        && signed.principal.organization == organization_name;
+    render::html(&AssetPage {
+        me: signed.me(),
+        section: "assets",
+        today: on,
+        findings_link: format!(
+            "/findings?asset={}",
+            encode(&format!("{organization_name}/{}", a.asset_id))
+        ),
+        model_link: format!("/models/{}/{}", encode(&manufacturer), encode(&model.name)),
+        organization: organization_name,
+        asset_id: a.asset_id.clone(),
+        manufacturer,
+        model: model.name.clone(),
+        version: a
+            .release
+            .map(|r| fleet.releases[r].version.clone())
+            .unwrap_or_else(|| "unknown".into()),
+        status: a.status.key().to_string(),
+        site: a.site.clone().unwrap_or_default(),
+        department: a.department.clone().unwrap_or_default(),
+        zone: a.network_zone.clone().unwrap_or_default(),
+        stage: stage.key().to_string(),
+        next,
+        transfer_window: milestones.transfer_window_open(on),
+        responsibilities: baton_model::reports::responsibilities(fleet, index, on),
+        history: baton_model::reports::history(fleet, index),
+        items: findings.iter().map(FindingItem::of).collect(),
+        findings_total,
+        can_assess,
+        decisions: &["accept", "mitigate", "replace", "decommission"],
+        saved: q.saved.is_some(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AssessmentForm {
+    pub csrf: String,
+    pub asset_id: String,
+    pub date: Option<String>,
+    pub assessor: String,
+    pub decision: String,
+    pub residual: Option<String>,
+    pub note: Option<String>,
+}
+
+pub async fn assess(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AssessmentForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    let p = &signed.principal;
+    if !(p.can_write() && p.kind == OrgKind::Hdo) {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "A hospital's analyst or admin assesses its own assets.",
+        );
+    }
+    let bad = |m: String| render::error_page(StatusCode::UNPROCESSABLE_ENTITY, &m);
+    let date = match form
+        .date
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return bad("the date must be YYYY-MM-DD".into()),
+        },
+        None => today(),
+    };
+    let decision = match form.decision.parse() {
+        Ok(d) => d,
+        Err(e) => return bad(format!("{e}")),
+    };
+    let residual = match form
+        .residual
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(r) => match r.parse() {
+            Ok(r) => Some(r),
+            Err(e) => return bad(format!("{e}")),
+        },
+        None => None,
+    };
+    if form.assessor.trim().is_empty() {
+        return bad("name the assessor".into());
+    }
+    let asset_id = form.asset_id.trim().to_string();
+    let record = baton_formats::inventory::AssessmentRow {
+        organization: p.organization.clone(),
+        asset_id: asset_id.clone(),
+        date,
+        assessor: form.assessor.trim().to_string(),
+        decision,
+        residual,
+        note: form
+            .note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
+    };
+    match run(&state, p, what("POST", &uri), move |s| {
+        s.assess(record, today())
+    })
+    .await
+    {
+        Ok(_) => render::see_other(&format!(
+            "/assets/{}/{}?saved=1",
+            encode(&p.organization),
+            encode(&asset_id)
+        )),
+        Err(res) => res,
+    }
+}
+
+// ---- uploads -----------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "uploads.html")]
+struct UploadsPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+/// What each kind of organization may upload: (form value, label).
+fn upload_kinds(kind: OrgKind) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    match kind {
+        OrgKind::Mdm => {
+            out.push(("sbom", "SBOM of a release (CycloneDX or SPDX)"));
+            out.push(("models", "Device models (CSV)"));
+            out.push(("releases", "Releases (CSV)"));
+        }
+        OrgKind::Hdo => {
+            out.push(("assets", "Assets (CSV)"));
+            out.push(("agreements", "Agreements (CSV)"));
+            out.push(("capabilities", "Capabilities (CSV)"));
+            out.push(("policies", "Policies (CSV)"));
+            out.push(("assessments", "Assessments (CSV)"));
+        }
+        OrgKind::ThirdParty => out.push(("capabilities", "Capabilities (CSV)")),
+    }
+    out.push((
+        "advisories",
+        "Advisories or VEX (CSAF, OpenVEX, CycloneDX VEX, OSV, NVD, CVE 5)",
+    ));
+    out
+}
+
+pub async fn uploads(signed: Signed) -> Response {
+    if !signed.principal.can_write() {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "Uploads need the analyst or admin role.",
+        );
+    }
+    render::html(&UploadsPage {
+        kinds: upload_kinds(signed.principal.kind),
+        me: signed.me(),
+        section: "uploads",
+        today: today(),
+    })
+}
+
+/// One line of an import's outcome.
+pub struct Outcome {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "upload_result.html")]
+struct UploadResult {
+    ok: bool,
+    file: String,
+    kind: String,
+    message: String,
+    outcome: Vec<Outcome>,
+    warnings: Vec<String>,
+    link: Option<(String, String)>,
+}
+
+fn upload_error(file: &str, kind: &str, status: StatusCode, message: String) -> Response {
+    let mut res = render::html(&UploadResult {
+        ok: false,
+        file: file.to_string(),
+        kind: kind.to_string(),
+        message,
+        outcome: Vec::new(),
+        warnings: Vec::new(),
+        link: None,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+/// A summary's scalar fields as lines, and every string of its `warnings` lists (at any depth)
+/// as warnings, each already naming its place.
+fn outcome_of(summary: &serde_json::Value) -> (Vec<Outcome>, Vec<String>) {
+    let mut lines = Vec::new();
+    let mut warnings = Vec::new();
+    fn walk(
+        prefix: &str,
+        v: &serde_json::Value,
+        lines: &mut Vec<Outcome>,
+        warnings: &mut Vec<String>,
+    ) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let name = if prefix.is_empty() {
+                        k.replace('_', " ")
+                    } else {
+                        format!("{prefix} · {}", k.replace('_', " "))
+                    };
+                    if (k.contains("warning") || k == "errors")
+                        && let serde_json::Value::Array(items) = v
+                    {
+                        for w in items {
+                            warnings.push(match w {
+                                serde_json::Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            });
+                        }
+                        continue;
+                    }
+                    walk(&name, v, lines, warnings);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                if items.len() <= 8 && items.iter().all(|i| !i.is_object() && !i.is_array()) {
+                    lines.push(Outcome {
+                        label: prefix.to_string(),
+                        value: items
+                            .iter()
+                            .map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    });
+                } else {
+                    lines.push(Outcome {
+                        label: prefix.to_string(),
+                        value: format!("{} entries", items.len()),
+                    });
+                }
+            }
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) => lines.push(Outcome {
+                label: prefix.to_string(),
+                value: s.clone(),
+            }),
+            other => lines.push(Outcome {
+                label: prefix.to_string(),
+                value: other.to_string(),
+            }),
+        }
+    }
+    walk("", summary, &mut lines, &mut warnings);
+    (lines, warnings)
+}
+
+/// An upload from the uploads page: one file, one transaction, the outcome row by row.
+pub async fn upload(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let mut csrf = String::new();
+    let mut kind = String::new();
+    let mut release = String::new();
+    let mut file_name = String::new();
+    let mut bytes: Option<Vec<u8>> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return upload_error(
+                    "upload",
+                    &kind,
+                    StatusCode::BAD_REQUEST,
+                    format!("the upload could not be read: {e}"),
+                );
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            file_name = field
+                .file_name()
+                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_string())
+                .unwrap_or_default();
+            match field.bytes().await {
+                Ok(b) => bytes = Some(b.to_vec()),
+                Err(e) => {
+                    return upload_error(
+                        &file_name,
+                        &kind,
+                        StatusCode::BAD_REQUEST,
+                        format!("the file could not be read: {e}"),
+                    );
+                }
+            }
+        } else {
+            let text = field.text().await.unwrap_or_default();
+            match name.as_str() {
+                "csrf" => csrf = text,
+                "kind" => kind = text.trim().to_string(),
+                "release" => release = text.trim().to_string(),
+                _ => {}
+            }
+        }
+    }
+    if let Err(res) = check_form(&state, &headers, &csrf) {
+        return res;
+    }
+    let p = signed.principal.clone();
+    if !p.can_write() {
+        return upload_error(
+            &file_name,
+            &kind,
+            StatusCode::FORBIDDEN,
+            "Uploads need the analyst or admin role.".into(),
+        );
+    }
+    if !upload_kinds(p.kind).iter().any(|(k, _)| *k == kind) {
+        return upload_error(
+            &file_name,
+            &kind,
+            StatusCode::FORBIDDEN,
+            format!("A {} organization does not upload '{kind}'.", p.kind.key()),
+        );
+    }
+    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
+        return upload_error(
+            &file_name,
+            &kind,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a file to upload.".into(),
+        );
+    };
+    if file_name.is_empty() {
+        file_name = format!("{kind}-upload");
+    }
+    let file = file_name.clone();
+    let what = what("POST", &uri);
+    let result: Result<(serde_json::Value, Option<(String, String)>), Response> =
+        match kind.as_str() {
+            "sbom" => {
+                let parsed = match baton_sbom::parse(&file, &bytes) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return upload_error(
+                            &file,
+                            &kind,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            e.to_string(),
+                        );
+                    }
+                };
+                let manufacturer = match baton_store::parse_release_spec(&release) {
+                    Ok((m, _, _)) => m,
+                    Err(e) => {
+                        return upload_error(
+                            &file,
+                            &kind,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            e.to_string(),
+                        );
+                    }
+                };
+                let own = p.organization_id;
+                let spec = release.clone();
+                run(&state, &p, what, move |s| {
+                    let theirs = s.organization(&manufacturer).map(|o| o.id).ok();
+                    if theirs != Some(own) {
+                        return Err(StoreError::Forbidden(
+                            "only the manufacturer uploads a release's SBOM".into(),
+                        ));
+                    }
+                    let summary = s.import_sbom(&spec, &file, &bytes, &parsed)?;
+                    Ok(serde_json::to_value(summary).unwrap_or_default())
+                })
+                .await
+                .map(|v| {
+                    (
+                        v,
+                        Some((
+                            format!("/findings?release={}", encode(&release)),
+                            "See this release's findings".to_string(),
+                        )),
+                    )
+                })
+            }
+            "advisories" => {
+                let parsed = match baton_advisories::parse(&file, &bytes) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return upload_error(
+                            &file,
+                            &kind,
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            e.to_string(),
+                        );
+                    }
+                };
+                let docs: Vec<baton_store::AdvisoryDoc> = parsed
+                    .advisories
+                    .into_iter()
+                    .map(|advisory| baton_store::AdvisoryDoc {
+                        file: file.clone(),
+                        advisory,
+                    })
+                    .collect();
+                let principal = p.clone();
+                run(&state, &p, what, move |s| {
+                    let summary = s.import_advisories_as(&principal, &docs)?;
+                    Ok(serde_json::to_value(summary).unwrap_or_default())
+                })
+                .await
+                .map(|v| {
+                    (
+                        v,
+                        Some(("/findings".to_string(), "See findings".to_string())),
+                    )
+                })
+            }
+            other => {
+                let Some(import) = ImportKind::from_file_name(&format!("{other}.csv")) else {
+                    return upload_error(
+                        &file,
+                        other,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("unknown kind '{other}'"),
+                    );
+                };
+                let names = match named_organizations(import, &file, &bytes) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        return upload_error(&file, other, StatusCode::UNPROCESSABLE_ENTITY, e);
+                    }
+                };
+                let own = p.organization_id;
+                run(&state, &p, what, move |s| {
+                    for (line, name) in &names {
+                        let theirs = s.organization(name).map(|o| o.id).ok();
+                        if theirs != Some(own) {
+                            return Err(StoreError::Forbidden(format!(
+                                "{file}:{line}: '{name}' is not your organization"
+                            )));
+                        }
+                    }
+                    let summary = s.import(import, &file, &bytes, today())?;
+                    Ok(serde_json::to_value(summary).unwrap_or_default())
+                })
+                .await
+                .map(|v| (v, Some(("/assets".to_string(), "See assets".to_string()))))
+            }
+        };
+    match result {
+        Ok((summary, link)) => {
+            let (outcome, warnings) = outcome_of(&summary);
+            render::html(&UploadResult {
+                ok: true,
+                file: file_name,
+                kind,
+                message: "Imported in one transaction.".into(),
+                outcome,
+                warnings,
+                link,
+            })
+        }
+        Err(res) => {
+            // The store's message names the file and the place; show it in the result panel.
+            let status = res.status();
+            let message = match status {
+                StatusCode::FORBIDDEN => "Refused: not your organization's data.".to_string(),
+                _ => "Nothing was imported.".to_string(),
+            };
+            let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).to_string())
+                .unwrap_or_default();
+            let detail = extract_alert(&body).unwrap_or(message);
+            upload_error(&file_name, &kind, status, detail)
+        }
+    }
+}
+
+/// The message of an error page (its `role="alert"` paragraph), unescaped.
+fn extract_alert(page: &str) -> Option<String> {
+    let start = page.find("role=\"alert\">")? + "role=\"alert\">".len();
+    let end = page[start..].find("</p>")? + start;
+    Some(
+        page[start..end]
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+    )
+}
+
+/// The organizations an inventory file's rows name, with their lines.
+fn named_organizations(
+    kind: ImportKind,
+    file: &str,
+    bytes: &[u8],
+) -> Result<Vec<(u64, String)>, String> {
+    use baton_formats::inventory as inv;
+    let bad = |e: baton_formats::InputError| e.to_string();
+    Ok(match kind {
+        ImportKind::Models => inv::read_models(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.manufacturer))
+            .collect(),
+        ImportKind::Releases => inv::read_releases(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.manufacturer))
+            .collect(),
+        ImportKind::Assets => inv::read_assets(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.organization))
+            .collect(),
+        ImportKind::Agreements => inv::read_agreements(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.hdo))
+            .collect(),
+        ImportKind::Capabilities => inv::read_capabilities(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.organization))
+            .collect(),
+        ImportKind::Policies => inv::read_policies(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.organization))
+            .collect(),
+        ImportKind::Assessments => inv::read_assessments(file, bytes)
+            .map_err(bad)?
+            .into_iter()
+            .map(|r| (r.line, r.record.organization))
+            .collect(),
+        ImportKind::Aliases => return Err("aliases are the operator's to import".into()),
+    })
+}
+
+// ---- settings ----------------------------------------------------------------------------------
+
+pub struct UserItem {
+    pub email: String,
+    pub role: String,
+    pub disabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    sharing: Vec<(String, String)>,
+    users: Vec<UserItem>,
+    new_token: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsQuery {
+    pub saved: Option<String>,
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Query(q): Query<SettingsQuery>,
+) -> Response {
+    settings_page(
+        &state,
+        &signed,
+        &uri,
+        None,
+        q.saved.map(|s| format!("Saved: {s}.")),
+    )
+    .await
+}
+
+async fn settings_page(
+    state: &AppState,
+    signed: &Signed,
+    uri: &OriginalUri,
+    new_token: Option<String>,
+    message: Option<String>,
+) -> Response {
+    let p = signed.principal.clone();
+    let found = run(state, &signed.principal, what("GET", uri), move |s| {
+        let mut sharing = Vec::new();
+        if p.kind == OrgKind::Hdo {
+            for org in s.organizations()? {
+                if org.kind == OrgKind::Mdm {
+                    let level = s.sharing(p.organization_id, &org.name)?;
+                    sharing.push((org.name, level.key().to_string()));
+                }
+            }
+        }
+        let users = if p.can_administer() {
+            s.users(Some(p.organization_id))?
+                .into_iter()
+                .map(|u| UserItem {
+                    email: u.email,
+                    role: u.role.key().to_string(),
+                    disabled: u.disabled,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok((sharing, users))
+    })
+    .await;
+    let (sharing, users) = match found {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    render::html(&SettingsPage {
+        me: signed.me(),
+        section: "settings",
+        today: today(),
+        sharing,
+        users,
+        new_token,
+        message,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SharingForm {
+    pub csrf: String,
+    pub manufacturer: String,
+    pub level: String,
+}
+
+pub async fn set_sharing(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<SharingForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    let p = signed.principal.clone();
+    if !(p.can_administer() && p.kind == OrgKind::Hdo) {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "Sharing is set by a hospital's admin.",
+        );
+    }
+    let level = match Sharing::parse(&form.level) {
+        Ok(l) => l,
+        Err(e) => return render::store_error(&e),
+    };
+    let manufacturer = form.manufacturer.clone();
+    let hospital = p.organization.clone();
+    match run(&state, &p, what("POST", &uri), move |s| {
+        s.set_sharing(&hospital, &manufacturer, level)
+    })
+    .await
+    {
+        Ok(_) => render::see_other(&format!(
+            "/settings?saved={}",
+            encode(&format!("sharing with {}", form.manufacturer))
+        )),
+        Err(res) => res,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    pub csrf: String,
+    pub email: String,
+    pub role: String,
+    pub password: String,
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<UserForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    let p = signed.principal.clone();
+    if !p.can_administer() {
+        return render::error_page(StatusCode::FORBIDDEN, "Adding users needs the admin role.");
+    }
+    let role = match crate::auth::parse_role(&form.role) {
+        Ok(r) => r,
+        Err(res) => return res,
+    };
+    let email = form.email.trim().to_string();
+    let password = Some(form.password).filter(|p| !p.is_empty());
+    let org = p.organization.clone();
+    let added = email.clone();
+    match run(&state, &p, what("POST", &uri), move |s| {
+        s.create_user(&email, &org, role, password.as_deref())
+    })
+    .await
+    {
+        Ok(_) => render::see_other(&format!("/settings?saved={}", encode(&added))),
+        Err(res) => res,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    pub csrf: String,
+    pub days: i64,
+    pub scope: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<TokenForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    let scope = match TokenScope::parse(&form.scope) {
+        Ok(s) => s,
+        Err(e) => return render::store_error(&e),
+    };
+    if scope == TokenScope::Write && !signed.principal.can_write() {
+        return render::error_page(StatusCode::FORBIDDEN, "A viewer's tokens can only read.");
+    }
+    let email = signed.principal.email.clone();
+    let days = form.days;
+    match run(&state, &signed.principal, what("POST", &uri), move |s| {
+        s.create_token(&email, scope, days)
+    })
+    .await
+    {
+        // The secret is shown once, on this response only; it is never stored in clear.
+        Ok((secret, _)) => {
+            settings_page(
+                &state,
+                &signed,
+                &uri,
+                Some(secret),
+                Some("Token created. Copy it now: it is not shown again.".into()),
+            )
+            .await
+        }
+        Err(res) => res,
+    }
+}
+
+// ---- the asset list ----------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AssetsQuery {
+    pub offset: Option<usize>,
+}
+
+pub struct AssetItem {
+    pub organization: String,
+    pub asset_id: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub site: String,
+    pub department: String,
+    pub status: String,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "assets.html")]
+struct AssetsPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    items: Vec<AssetItem>,
+    pager: Pager,
+}
+
+pub async fn assets(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Query(q): Query<AssetsQuery>,
+) -> Response {
+    let view = Visibility::of(&signed.principal);
+    let page = Page {
+        offset: q.offset.unwrap_or(0),
+        limit: LIMIT,
+    };
+    let (rows, total) = match run(&state, &signed.principal, what("GET", &uri), move |s| {
+        s.assets(&view, page)
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    render::html(&AssetsPage {
+        me: signed.me(),
+        section: "assets",
+        today: today(),
+        items: rows
+            .into_iter()
+            .map(|r| AssetItem {
+                link: format!(
+                    "/assets/{}/{}",
+                    encode(&r.organization),
+                    encode(&r.asset_id)
+                ),
+                organization: r.organization,
+                asset_id: r.asset_id,
+                manufacturer: r.manufacturer,
+                model: r.model,
+                version: r.version.unwrap_or_default(),
+                site: r.site.unwrap_or_default(),
+                department: r.department.unwrap_or_default(),
+                status: r.status,
+            })
+            .collect(),
+        pager: Pager {
+            offset: page.offset,
+            limit: LIMIT,
+            total: total.max(0) as usize,
+            base: String::new(),
+        },
+    })
+}
