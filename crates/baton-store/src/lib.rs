@@ -1106,6 +1106,66 @@ impl Store {
         Ok(position.map(|p| (loaded, p)))
     }
 
+    /// One device model a view sees (a manufacturer its own; others a model they run or serve),
+    /// with the fleet around it: every model and release, the assets of the model the view sees,
+    /// and the documents and current SBOM components of the model's releases. The index of the
+    /// model in that fleet; `None` when unknown or not visible.
+    pub fn model_fleet(
+        &mut self,
+        view: &Visibility,
+        manufacturer: &str,
+        model: &str,
+    ) -> Result<Option<(LoadedFleet, usize)>, StoreError> {
+        let orgs = import::Orgs::load(&mut self.db, NaiveDate::MIN)?;
+        let Some(mfr) = orgs.find(manufacturer.trim()) else {
+            return Ok(None);
+        };
+        let Some(model_id) = self
+            .db
+            .query(
+                "SELECT id FROM device_models WHERE manufacturer_id = $1 AND name_key = $2",
+                &[
+                    Value::Int(mfr),
+                    baton_formats::inventory::name_key(model).into(),
+                ],
+            )?
+            .first()
+            .and_then(|r| r[0].int())
+        else {
+            return Ok(None);
+        };
+        let mut params = vec![Value::Int(model_id)];
+        let cond = match view.asset_condition("a", 2) {
+            Some(c) => {
+                params.extend(view.param());
+                format!(" AND {c}")
+            }
+            None => String::new(),
+        };
+        let assets: Vec<i64> = self
+            .db
+            .query(
+                &format!("SELECT a.id FROM assets a WHERE a.model_id = $1{cond} ORDER BY a.id"),
+                &params,
+            )?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect();
+        let own = matches!(view, Visibility::Organization { id, kind: baton_model::OrgKind::Mdm } if *id == mfr);
+        if !(matches!(view, Visibility::Operator) || own || !assets.is_empty()) {
+            return Ok(None);
+        }
+        let mut loaded = load::load_with(&mut self.db, Some(&assets))?;
+        load::add_model_details(&mut self.db, &mut loaded, model_id)?;
+        let manufacturer_index = loaded.org_ids.iter().position(|o| *o == mfr);
+        let index = loaded.fleet.models.iter().position(|m| {
+            Some(m.manufacturer) == manufacturer_index
+                && baton_formats::inventory::name_key(&m.name)
+                    == baton_formats::inventory::name_key(model)
+        });
+        Ok(index.map(|i| (loaded, i)))
+    }
+
     /// `ORGANIZATION/ASSET-ID` of every asset a view sees.
     pub fn visible_asset_names(
         &mut self,

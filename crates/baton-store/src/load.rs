@@ -280,3 +280,63 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
         asset_ids,
     })
 }
+
+/// Add to a fleet loaded `with` some assets the documents and current-SBOM components of one
+/// model's releases, for that model's page.
+pub(crate) fn add_model_details(
+    db: &mut Db,
+    loaded: &mut LoadedFleet,
+    model_id: i64,
+) -> Result<(), StoreError> {
+    // Releases are loaded in id order, so a release's index is its rank among the ids.
+    let mut releases = HashMap::new();
+    for (i, r) in db
+        .query("SELECT id FROM releases ORDER BY id", &[])?
+        .into_iter()
+        .enumerate()
+    {
+        releases.insert(int(&r[0], "release id")?, i);
+    }
+    let model = [Value::Int(model_id)];
+    for r in db.query(
+        "SELECT d.release_id, d.kind FROM release_documents d JOIN releases r ON r.id = d.release_id WHERE r.model_id = $1 ORDER BY d.id",
+        &model,
+    )? {
+        let release = index_of(&releases, int(&r[0], "document release")?, "document release")?;
+        let kind = req_term(&r[1], "document kind")?;
+        loaded
+            .fleet
+            .documents
+            .push(ReleaseDocument { release, kind });
+    }
+    let mut current: HashMap<i64, (String, i64)> = HashMap::new();
+    for r in db.query(
+        "SELECT s.id, s.release_id, s.document_timestamp FROM sboms s JOIN releases r ON r.id = s.release_id WHERE r.model_id = $1",
+        &model,
+    )? {
+        let (id, release) = (int(&r[0], "sbom id")?, int(&r[1], "sbom release")?);
+        let key = (r[2].text().unwrap_or_default().to_string(), id);
+        let entry = current.entry(release).or_insert_with(|| key.clone());
+        if key > *entry {
+            *entry = key;
+        }
+    }
+    for (release_id, (_, sbom)) in current {
+        let release = index_of(&releases, release_id, "component release")?;
+        for r in db.query(
+            "SELECT reference, name, version, support_level, end_of_support, end_of_support_text FROM sbom_components WHERE sbom_id = $1 ORDER BY position",
+            &[Value::Int(sbom)],
+        )? {
+            loaded.fleet.components.push(ReleaseComponent {
+                release,
+                reference: text(&r[0]).unwrap_or_default(),
+                name: text(&r[1]).unwrap_or_default(),
+                version: text(&r[2]),
+                support_level: text(&r[3]),
+                end_of_support: date(&r[4])?,
+                end_of_support_text: text(&r[5]),
+            });
+        }
+    }
+    Ok(())
+}

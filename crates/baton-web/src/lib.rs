@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/findings/{id}", get(pages::finding))
         .route("/findings/{id}/decide", post(pages::decide))
         .route("/assessments", post(pages::assess))
+        .route("/models/{manufacturer}/{model}", get(pages::model))
         .route("/uploads", get(pages::uploads).post(pages::upload))
         .route("/settings", get(pages::settings))
         .route("/settings/sharing", post(pages::set_sharing))

@@ -1294,3 +1294,379 @@ pub async fn assets(
         },
     })
 }
+
+// ---- device models -----------------------------------------------------------------------------
+
+pub struct ReleaseItem {
+    pub version: String,
+    pub released: String,
+    pub stage: String,
+    pub eol: String,
+    pub eos: String,
+    pub assets: usize,
+    pub findings_link: String,
+    pub link: String,
+    pub selected: bool,
+}
+
+pub struct MatrixRow {
+    pub task: String,
+    /// Per stage: (the default party, the party for the organization shown when an agreement
+    /// changes it, the source when it does).
+    pub cells: Vec<(String, Option<String>, String)>,
+}
+
+pub struct ComponentItem {
+    pub name: String,
+    pub version: String,
+    pub supplier: String,
+    pub purl: String,
+    pub support_level: String,
+    pub end_of_support: String,
+    pub unsupported: bool,
+}
+
+pub struct CoverageItem {
+    pub title: String,
+    pub questions: usize,
+    pub yes: usize,
+    pub no: usize,
+    pub unanswered: usize,
+    pub gaps: String,
+}
+
+#[derive(Template)]
+#[template(path = "model.html")]
+struct ModelPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    manufacturer: String,
+    model: String,
+    model_number: String,
+    device_type: String,
+    criticality: String,
+    stage: String,
+    next: Option<(String, String)>,
+    transfer_window: bool,
+    assets: usize,
+    milestones: Vec<(String, String, String)>,
+    notices: Vec<String>,
+    releases: Vec<ReleaseItem>,
+    release: String,
+    sbom: Option<String>,
+    components: Vec<ComponentItem>,
+    components_total: usize,
+    items: Vec<FindingItem>,
+    findings_total: i64,
+    findings_link: String,
+    docs_present: Vec<String>,
+    docs_missing: Vec<String>,
+    coverage: Vec<CoverageItem>,
+    stages: Vec<String>,
+    matrix: Vec<MatrixRow>,
+    agreement_org: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ModelQuery {
+    pub release: Option<String>,
+}
+
+pub async fn model(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Path((manufacturer, model)): Path<(String, String)>,
+    Query(q): Query<ModelQuery>,
+) -> Response {
+    use baton_model::{Stage, Task};
+    let view = Visibility::of(&signed.principal);
+    let on = today();
+    let (mfr, name) = (manufacturer.clone(), model.clone());
+    let wanted = q.release.clone();
+    let found = run(&state, &signed.principal, what("GET", &uri), move |s| {
+        let Some((loaded, index)) = s.model_fleet(&view, &mfr, &name)? else {
+            return Err(StoreError::NotFound(format!(
+                "unknown device model '{mfr}/{name}'"
+            )));
+        };
+        let fleet = &loaded.fleet;
+        let m = &fleet.models[index];
+        let maker = fleet.organizations[m.manufacturer].name.clone();
+        // The release shown in detail: the one asked for, else the newest with an SBOM, else
+        // the newest.
+        let releases: Vec<usize> = (0..fleet.releases.len())
+            .filter(|r| fleet.releases[*r].model == index)
+            .collect();
+        let with_sbom = |r: &usize| fleet.components.iter().any(|c| c.release == *r);
+        let chosen = wanted
+            .as_deref()
+            .and_then(|v| releases.iter().find(|r| fleet.releases[**r].version == v))
+            .or_else(|| releases.iter().rev().find(|r| with_sbom(r)))
+            .or_else(|| releases.last())
+            .copied();
+        let mut detail = None;
+        if let Some(r) = chosen {
+            let spec = format!("{maker}/{}@{}", m.name, fleet.releases[r].version);
+            let sbom = s.sboms(&spec)?.into_iter().find(|i| i.current);
+            let components = match &sbom {
+                Some(info) => s.sbom_components(info)?,
+                None => Vec::new(),
+            };
+            let form = s.mds2_form(&spec)?;
+            let findings = s.findings_page(
+                &FindingFilter {
+                    release: Some(spec.clone()),
+                    visibility: view,
+                    ..FindingFilter::default()
+                },
+                Page {
+                    offset: 0,
+                    limit: 20,
+                },
+            )?;
+            detail = Some((r, spec, sbom, components, form, findings));
+        }
+        Ok((loaded, index, detail))
+    })
+    .await;
+    let (loaded, index, detail) = match found {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let fleet = &loaded.fleet;
+    let m = &fleet.models[index];
+    let maker = fleet.organizations[m.manufacturer].name.clone();
+    let life = baton_model::reports::lifecycle(fleet, on, Default::default())
+        .into_iter()
+        .find(|r| r.manufacturer == maker && r.model == m.name);
+    let mut milestones = Vec::new();
+    if let Some(d) = m.milestones.general_availability {
+        milestones.push((
+            "general availability".to_string(),
+            d.to_string(),
+            String::new(),
+        ));
+    }
+    for (kind, dated) in [
+        ("end of life (EOL)", m.milestones.eol),
+        ("end of support (EOS)", m.milestones.eos),
+    ] {
+        if let Some(d) = dated {
+            milestones.push((
+                kind.to_string(),
+                d.date.to_string(),
+                d.announced.map(|a| a.to_string()).unwrap_or_default(),
+            ));
+        }
+    }
+    let releases: Vec<ReleaseItem> = (0..fleet.releases.len())
+        .filter(|r| fleet.releases[*r].model == index)
+        .map(|r| {
+            let rel = &fleet.releases[r];
+            let ms = fleet.release_milestones(r);
+            let spec = format!("{maker}/{}@{}", m.name, rel.version);
+            ReleaseItem {
+                version: rel.version.clone(),
+                released: rel.released.map(|d| d.to_string()).unwrap_or_default(),
+                stage: ms.stage_on(on).key().to_string(),
+                eol: ms.eol.map(|d| d.date.to_string()).unwrap_or_default(),
+                eos: ms.eos.map(|d| d.date.to_string()).unwrap_or_default(),
+                assets: fleet
+                    .assets
+                    .iter()
+                    .filter(|a| {
+                        a.release == Some(r) && a.status != baton_model::AssetStatus::Decommissioned
+                    })
+                    .count(),
+                findings_link: format!("/findings?release={}", encode(&spec)),
+                link: format!("?release={}", encode(&rel.version)),
+                selected: detail.as_ref().is_some_and(|d| d.0 == r),
+            }
+        })
+        .collect();
+    let docs = baton_model::reports::docs(fleet, on, Default::default());
+    let (mut docs_present, mut docs_missing) = (Vec::new(), Vec::new());
+    let mut release = String::new();
+    let mut sbom_label = None;
+    let mut components = Vec::new();
+    let mut components_total = 0;
+    let mut items = Vec::new();
+    let mut findings_total = 0;
+    let mut findings_link = String::new();
+    let mut coverage = Vec::new();
+    if let Some((r, spec, sbom, rows, form, (findings, total))) = &detail {
+        release = fleet.releases[*r].version.clone();
+        if let Some(row) = docs
+            .iter()
+            .find(|d| d.manufacturer == maker && d.model == m.name && d.version == release)
+        {
+            docs_present = row.present.iter().map(|k| k.key().to_string()).collect();
+            docs_missing = row
+                .missing
+                .iter()
+                .map(|d| format!("{} ({})", d.kind.key(), d.source))
+                .collect();
+        }
+        sbom_label = sbom.as_ref().map(|i| {
+            format!(
+                "{} {} ({} components, {} warnings), imported {}",
+                i.format, i.spec_version, i.components, i.warnings, i.imported_at
+            )
+        });
+        components_total = rows.len();
+        components = rows
+            .iter()
+            .take(200)
+            .map(|c| {
+                let eos = c.end_of_support.clone().unwrap_or_default();
+                ComponentItem {
+                    name: c.name.clone(),
+                    version: c.version.clone().unwrap_or_default(),
+                    supplier: c.supplier.clone().unwrap_or_default(),
+                    purl: c.purl.clone().unwrap_or_default(),
+                    support_level: c.support_level.clone().unwrap_or_default(),
+                    unsupported: !eos.is_empty() && eos.as_str() < on.to_string().as_str(),
+                    end_of_support: eos,
+                }
+            })
+            .collect();
+        items = findings.iter().map(FindingItem::of).collect();
+        findings_total = *total;
+        findings_link = format!("/findings?release={}", encode(spec));
+        if let Some(json) = form
+            && let Ok(parsed) = serde_json::from_str::<baton_mds2::Mds2Form>(json)
+        {
+            coverage = baton_mds2::coverage(&parsed)
+                .into_iter()
+                .map(|c| CoverageItem {
+                    title: c.category.title().to_string(),
+                    questions: c.questions,
+                    yes: c.yes,
+                    no: c.no,
+                    unanswered: c.unanswered,
+                    gaps: c.gaps.join(", "),
+                })
+                .collect();
+        }
+    }
+    // The matrix by stage: the default, and what an agreement changes for the organization of
+    // the first asset the user sees (their own hospital's, for a hospital).
+    let fleet_index = fleet.index();
+    let agreement_asset = fleet
+        .assets
+        .iter()
+        .find(|a| fleet.organizations[a.organization].name == signed.principal.organization)
+        .or_else(|| fleet.assets.first());
+    let stages: Vec<Stage> = Stage::ALL.to_vec();
+    let matrix = Task::ALL
+        .iter()
+        .map(|task| MatrixRow {
+            task: task.key().to_string(),
+            cells: stages
+                .iter()
+                .map(|stage| {
+                    let cell = baton_model::responsibility::default_cell(*task, *stage);
+                    let default = party_text(cell.party, cell.lead, None);
+                    match agreement_asset {
+                        Some(a) => {
+                            let r = baton_model::reports::resolve(&fleet_index, a, *task, *stage);
+                            let resolved = party_text(r.party, r.lead, r.provider.as_deref());
+                            if resolved != default {
+                                (default, Some(resolved), r.source)
+                            } else {
+                                (default, None, String::new())
+                            }
+                        }
+                        None => (default, None, String::new()),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let notices = life
+        .as_ref()
+        .map(|l| {
+            l.notice_findings
+                .iter()
+                .map(|n| {
+                    let kind = serde_json::to_value(n.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    match (n.announced, n.lead_days) {
+                        (Some(a), Some(days)) => format!(
+                            "{} on {}: announced {a}, {days} days ahead; {} required ({kind})",
+                            n.milestone.key(),
+                            n.date,
+                            n.required_days
+                        ),
+                        _ => format!(
+                            "{} on {}: never announced; {} days' notice required ({kind})",
+                            n.milestone.key(),
+                            n.date,
+                            n.required_days
+                        ),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    render::html(&ModelPage {
+        me: signed.me(),
+        section: "assets",
+        today: on,
+        manufacturer: maker,
+        model: m.name.clone(),
+        model_number: m.model_number.clone().unwrap_or_default(),
+        device_type: m.device_type.clone().unwrap_or_default(),
+        criticality: m
+            .criticality
+            .map(|c| c.key().to_string())
+            .unwrap_or_default(),
+        stage: life
+            .as_ref()
+            .map(|l| l.stage.key().to_string())
+            .unwrap_or_else(|| m.milestones.stage_on(on).key().to_string()),
+        next: life.as_ref().and_then(|l| {
+            Some((
+                l.next_milestone?.key().to_string(),
+                l.next_milestone_date?.to_string(),
+            ))
+        }),
+        transfer_window: life.as_ref().is_some_and(|l| l.transfer_window),
+        assets: life.as_ref().map(|l| l.assets).unwrap_or(0),
+        milestones,
+        notices,
+        releases,
+        release,
+        sbom: sbom_label,
+        components,
+        components_total,
+        items,
+        findings_total,
+        findings_link,
+        docs_present,
+        docs_missing,
+        coverage,
+        stages: stages.iter().map(|s| s.key().to_string()).collect(),
+        matrix,
+        agreement_org: agreement_asset.map(|a| fleet.organizations[a.organization].name.clone()),
+    })
+}
+
+fn party_text(
+    party: baton_model::Party,
+    lead: Option<baton_model::Party>,
+    provider: Option<&str>,
+) -> String {
+    let mut text = party.key().to_string();
+    if let Some(l) = lead {
+        text.push_str(&format!(" ({} leads)", l.key()));
+    }
+    if let Some(p) = provider {
+        text.push_str(&format!(" via {p}"));
+    }
+    text
+}

@@ -82,6 +82,7 @@ pub fn serve(
         } else {
             writeln!(out, "Baton: listening on {url}")?;
         }
+        writeln!(out, "Stop with Ctrl-C.")?;
         out.flush()?;
         server.run(baton_server::shutdown_signal()).await?;
         Ok::<_, anyhow::Error>(())
