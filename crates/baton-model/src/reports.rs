@@ -15,13 +15,29 @@ use crate::vocab::{AssetStatus, MilestoneKind, Party, Stage, Task};
 
 /// Restrict a report to what one organization sees: an HDO its own assets, an MDM its own models,
 /// a provider the assets of the agreements naming it.
+///
+/// `assets`, when given, replaces the organization rule for assets: exactly the assets whose index
+/// is `true` are seen (a signed-in user's view, where sharing and agreements decide). Models are
+/// then seen when the organization makes them or one of those assets runs them.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Scope {
+pub struct Scope<'a> {
     pub organization: Option<usize>,
+    pub assets: Option<&'a [bool]>,
 }
 
-impl Scope {
-    fn sees_asset(&self, fleet: &Fleet, asset: &Asset) -> bool {
+impl Scope<'_> {
+    /// What one organization sees by the organization rule alone.
+    pub fn organization(organization: usize) -> Scope<'static> {
+        Scope {
+            organization: Some(organization),
+            assets: None,
+        }
+    }
+
+    fn sees_asset(&self, fleet: &Fleet, index: usize, asset: &Asset) -> bool {
+        if let Some(mask) = self.assets {
+            return mask.get(index).copied().unwrap_or(false);
+        }
         match self.organization {
             None => true,
             Some(o) => asset.organization == o || fleet.models[asset.model].manufacturer == o,
@@ -30,7 +46,7 @@ impl Scope {
 
     fn sees_model(&self, fleet: &Fleet, model: usize, has_assets: bool) -> bool {
         match self.organization {
-            None => true,
+            None => self.assets.is_none() || has_assets,
             Some(o) => fleet.models[model].manufacturer == o || has_assets,
         }
     }
@@ -64,11 +80,8 @@ pub fn lifecycle(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<LifecycleRow
     let mut reviews = stage_reviews(fleet, on);
     let mut counts = vec![0usize; fleet.models.len()];
     let mut operators: Vec<Vec<usize>> = vec![Vec::new(); fleet.models.len()];
-    for asset in fleet.assets.iter().filter(|a| active(a)) {
-        if scope
-            .organization
-            .is_some_and(|o| o != asset.organization && fleet.models[asset.model].manufacturer != o)
-        {
+    for (i, asset) in fleet.assets.iter().enumerate().filter(|(_, a)| active(a)) {
+        if !scope.sees_asset(fleet, i, asset) {
             continue;
         }
         counts[asset.model] += 1;
@@ -244,10 +257,11 @@ pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
     let mut memo: HashMap<GroupKey, Vec<(Task, GapReason)>> = HashMap::new();
     let tasks = Task::sorted_by_key();
     let mut rows = Vec::new();
-    for asset in fleet
+    for (_, asset) in fleet
         .assets
         .iter()
-        .filter(|a| active(a) && scope.sees_asset(fleet, a))
+        .enumerate()
+        .filter(|(i, a)| active(a) && scope.sees_asset(fleet, *i, a))
     {
         let stage = fleet.asset_milestones(asset).stage_on(on);
         let key = (asset.organization, asset.model, stage);
@@ -311,7 +325,7 @@ pub fn due(fleet: &Fleet, on: NaiveDate, horizon: Option<u32>, scope: Scope) -> 
     let mut rows = Vec::new();
     let mut has_assets = vec![false; fleet.models.len()];
     for (i, asset) in fleet.assets.iter().enumerate() {
-        if !active(asset) || !scope.sees_asset(fleet, asset) {
+        if !active(asset) || !scope.sees_asset(fleet, i, asset) {
             continue;
         }
         has_assets[asset.model] = true;
@@ -416,7 +430,7 @@ pub fn transitions(fleet: &Fleet, on: NaiveDate, horizon: u32, scope: Scope) -> 
     // (model, organization) → a representative asset and the count.
     let mut running: BTreeMap<(usize, usize), (usize, usize)> = BTreeMap::new();
     for (i, a) in fleet.assets.iter().enumerate() {
-        if active(a) && scope.sees_asset(fleet, a) {
+        if active(a) && scope.sees_asset(fleet, i, a) {
             running.entry((a.model, a.organization)).or_insert((i, 0)).1 += 1;
         }
     }
@@ -533,7 +547,12 @@ pub fn summary(fleet: &Fleet, on: NaiveDate, scope: Scope) -> FleetSummary {
     let mut assets_by_stage = BTreeMap::new();
     let mut decommissioned = 0;
     let mut assets = 0;
-    for a in fleet.assets.iter().filter(|a| scope.sees_asset(fleet, a)) {
+    for (_, a) in fleet
+        .assets
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| scope.sees_asset(fleet, *i, a))
+    {
         if !active(a) {
             decommissioned += 1;
             continue;
@@ -725,10 +744,11 @@ pub fn unsupported(
     };
     let mut rows = Vec::new();
     if per_asset {
-        for a in fleet
+        for (_, a) in fleet
             .assets
             .iter()
-            .filter(|a| active(a) && scope.sees_asset(fleet, a))
+            .enumerate()
+            .filter(|(i, a)| active(a) && scope.sees_asset(fleet, *i, a))
         {
             let Some(r) = a.release else { continue };
             let stage = fleet.asset_milestones(a).stage_on(on);

@@ -224,13 +224,7 @@ fn lifecycle_rows() {
         .unwrap();
     assert_eq!((eos.lead_days, eos.required_days), (Some(517), 730));
     // City Hospital alone only requires the default.
-    let city = reports::lifecycle(
-        &fleet(),
-        d("2026-11-28"),
-        Scope {
-            organization: Some(HDO),
-        },
-    );
+    let city = reports::lifecycle(&fleet(), d("2026-11-28"), Scope::organization(HDO));
     let pump = city.iter().find(|r| r.model == "Pump").unwrap();
     assert_eq!(pump.assets, 2);
     assert!(

@@ -24,6 +24,7 @@ use utoipa_axum::routes;
 
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
+use crate::fleet::FleetCache;
 use crate::oidc::OidcProviders;
 use crate::pool::Pool;
 use crate::ratelimit::{LoginLimiter, LoginLimits};
@@ -31,8 +32,8 @@ use crate::session::CookieSettings;
 
 /// Shared by every handler. Cheap to clone.
 ///
-/// Holds the configuration, the database pool, cookie settings, the login limiter and the
-/// OpenID providers. Other shared services (the audit log writer, …) can be attached without
+/// Holds the configuration, the database pool, cookie settings, the login limiter, the
+/// OpenID providers and the cached fleet. Other shared services (the audit log writer, …) can be attached without
 /// changing this type through [`AppState::with_extension`], or added as fields of `Shared`.
 #[derive(Clone)]
 pub struct AppState {
@@ -45,6 +46,7 @@ struct Shared {
     cookies: CookieSettings,
     login_limiter: LoginLimiter,
     oidc: OidcProviders,
+    fleet: FleetCache,
     extensions: axum::http::Extensions,
 }
 
@@ -75,6 +77,7 @@ impl AppState {
                 cookies,
                 login_limiter: LoginLimiter::new(limits),
                 oidc,
+                fleet: FleetCache::new(),
                 extensions: axum::http::Extensions::new(),
             }),
         }
@@ -114,6 +117,11 @@ impl AppState {
 
     pub fn oidc(&self) -> &OidcProviders {
         &self.shared.oidc
+    }
+
+    /// The fleet the reports read, reloaded when the data changed.
+    pub fn fleet(&self) -> &FleetCache {
+        &self.shared.fleet
     }
 }
 

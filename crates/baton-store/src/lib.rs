@@ -979,6 +979,22 @@ impl Store {
         access::sharing(&mut self.db, hdo, mdm.id)
     }
 
+    /// Every sharing level set, as (hospital id, manufacturer id, level); unset means nothing.
+    pub fn sharing_levels(&mut self) -> Result<Vec<(i64, i64, Sharing)>, StoreError> {
+        let mut out = Vec::new();
+        for r in self.db.query(
+            "SELECT hdo_id, manufacturer_id, level FROM sharing ORDER BY hdo_id, manufacturer_id",
+            &[],
+        )? {
+            let level = Sharing::parse(r[2].text().unwrap_or_default())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if let (Some(hdo), Some(mdm)) = (r[0].int(), r[1].int()) {
+                out.push((hdo, mdm, level));
+            }
+        }
+        Ok(out)
+    }
+
     /// Set what a hospital shares with a manufacturer.
     pub fn set_sharing(
         &mut self,
@@ -1338,6 +1354,18 @@ impl Store {
 
     pub fn latest_checkpoint(&mut self) -> Result<Option<String>, StoreError> {
         audit::latest_checkpoint(&mut self.db)
+    }
+
+    /// The number of entries in the audit log. Every change appends one in its own transaction,
+    /// so a size that has not moved means nothing changed.
+    pub fn log_size(&mut self) -> Result<u64, StoreError> {
+        Ok(self
+            .db
+            .query("SELECT size FROM audit_head WHERE id = 1", &[])?
+            .first()
+            .and_then(|r| r[0].int())
+            .unwrap_or(0)
+            .max(0) as u64)
     }
 
     /// Logged events from `from` on, at most `limit`.

@@ -674,7 +674,7 @@ pub struct Context_ {
 
 impl Context_ {
     /// The store, with changes logged as the operator at this command line.
-    pub fn open(&self) -> Result<Store> {
+    pub fn open(&self) -> Result<CliStore> {
         let mut store = Store::open_with_key(&self.database, self.log_key.clone())?;
         let who = std::env::var("USER").unwrap_or_default();
         let name = if who.is_empty() {
@@ -686,7 +686,35 @@ impl Context_ {
         if let Some(siem) = &self.siem {
             store.set_siem(Some(baton_store::Siem::parse(siem)?));
         }
-        Ok(store)
+        Ok(CliStore(store))
+    }
+}
+
+/// The store a command works with. When the command is done with it, every audit event that
+/// did not reach the SIEM is named on stderr (the events stay in the log; `baton log export`
+/// sends them again).
+pub struct CliStore(Store);
+
+impl std::ops::Deref for CliStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for CliStore {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.0
+    }
+}
+
+impl Drop for CliStore {
+    fn drop(&mut self) {
+        for failure in self.0.take_siem_failures() {
+            eprintln!(
+                "warning: an audit event did not reach the SIEM (it is in the log; `baton log export` resends): {failure}"
+            );
+        }
     }
 }
 
@@ -711,16 +739,18 @@ fn find_asset(store: &mut Store, fleet: &LoadedFleet, spec: &str) -> Result<usiz
         .ok_or_else(|| anyhow!("unknown asset '{spec}'"))
 }
 
-fn scope(store: &mut Store, fleet: &LoadedFleet, organization: Option<&str>) -> Result<Scope> {
+fn scope(
+    store: &mut Store,
+    fleet: &LoadedFleet,
+    organization: Option<&str>,
+) -> Result<Scope<'static>> {
     match organization {
         None => Ok(Scope::default()),
         Some(name) => {
             let org = store
                 .resolve_organization(name, fleet)?
                 .ok_or_else(|| anyhow!("unknown organization '{name}'"))?;
-            Ok(Scope {
-                organization: Some(org),
-            })
+            Ok(Scope::organization(org))
         }
     }
 }
@@ -1387,7 +1417,7 @@ pub fn import_file(
     Ok(store.import(kind, &name, &bytes, today)?)
 }
 
-fn open_fleet(ctx: &Context_) -> Result<(Store, LoadedFleet)> {
+fn open_fleet(ctx: &Context_) -> Result<(CliStore, LoadedFleet)> {
     let mut store = ctx.open()?;
     let fleet = store.load_fleet()?;
     Ok((store, fleet))

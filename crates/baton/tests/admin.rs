@@ -219,3 +219,39 @@ fn events_are_appended_to_a_siem_file_as_they_commit() {
     assert_eq!(streamed, run(&["log", "export"]));
     assert_eq!(streamed.lines().count(), 2);
 }
+
+#[test]
+fn a_siem_that_cannot_be_reached_is_named_on_stderr_and_the_change_still_commits() {
+    let db = testing::sqlite();
+    // A folder cannot be appended to as a file: every delivery fails.
+    let out = Command::new(env!("CARGO_BIN_EXE_baton"))
+        .args([
+            "admin",
+            "org",
+            "create",
+            "General Hospital",
+            "--kind",
+            "hdo",
+        ])
+        .env("BATON_DATABASE_URL", &db.url)
+        .env("BATON_LOG_KEY", db.log_key())
+        .env("BATON_SIEM", format!("file:{}", db.dir.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: an audit event did not reach the SIEM"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    // The event is in the log all the same.
+    assert_eq!(ok(&db, &["log", "export"]).lines().count(), 1);
+}
