@@ -310,6 +310,8 @@ pub struct FindingsQuery {
     pub kev: Option<bool>,
     /// A CVE or other id (aliases match)
     pub vulnerability: Option<String>,
+    /// critical | high | medium | low | none | unscored (CVSS qualitative rating)
+    pub severity: Option<String>,
     pub offset: Option<usize>,
     pub limit: Option<usize>,
 }
@@ -332,6 +334,7 @@ async fn list_findings(
         status: q.status,
         kev: q.kev.unwrap_or(false),
         vulnerability: q.vulnerability,
+        severity: q.severity,
         visibility: Visibility::of(&p),
     };
     let (items, total) = as_user(&state, &p, move |s| s.findings_page(&filter, page)).await?;

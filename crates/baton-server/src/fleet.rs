@@ -206,6 +206,12 @@ impl FleetSnapshot {
         }
     }
 
+    /// The assets a view lists (not those only counted), by asset index; `None` for the
+    /// operator, who sees every asset.
+    pub fn listed_assets(&self, view: &Visibility) -> Option<Arc<[bool]>> {
+        self.mask(view, false)
+    }
+
     fn organization_index(&self, view: &Visibility) -> Option<usize> {
         match view {
             Visibility::Operator => None,

@@ -77,8 +77,31 @@ pub struct FindingFilter {
     pub status: Option<String>,
     pub kev: bool,
     pub vulnerability: Option<String>,
+    /// CVSS qualitative severity: critical, high, medium, low, none, or unscored.
+    pub severity: Option<String>,
     /// Whose view: releases, assets and counts outside it are left out.
     pub visibility: crate::Visibility,
+}
+
+/// The severities a finding list filters on, from the most severe.
+pub const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "none", "unscored"];
+
+/// The stored score ranks (ten times the CVSS base score; -1 unscored) of a severity.
+pub fn severity_ranks(severity: &str) -> Result<(i64, i64), StoreError> {
+    Ok(match severity.trim() {
+        "critical" => (90, 100),
+        "high" => (70, 89),
+        "medium" => (40, 69),
+        "low" => (1, 39),
+        "none" => (0, 0),
+        "unscored" => (-1, -1),
+        other => {
+            return Err(StoreError::Invalid(format!(
+                "unknown severity '{other}' (one of {})",
+                SEVERITIES.join(", ")
+            )));
+        }
+    })
 }
 
 /// An asset named `ORG/ASSET-ID`.
@@ -207,6 +230,16 @@ fn list_inner(
         }
         params.push(Value::Int(id));
         sql.push_str(&format!(" AND f.release_id = ${}", params.len()));
+    }
+    if let Some(severity) = &filter.severity {
+        let (low, high) = severity_ranks(severity)?;
+        params.push(Value::Int(low));
+        params.push(Value::Int(high));
+        sql.push_str(&format!(
+            " AND f.score_rank BETWEEN ${} AND ${}",
+            params.len() - 1,
+            params.len()
+        ));
     }
     let wanted = match &filter.status {
         Some(s) => Some(parse_status(s)?.key()),

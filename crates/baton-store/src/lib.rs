@@ -30,7 +30,7 @@ pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
 pub use findings::{
     CvssValue, Decision, DecisionInput, EpssValue, FindingFilter, FindingRow, IdentityChange,
-    IdentityInput, JUSTIFICATIONS, UnmatchedComponent,
+    IdentityInput, JUSTIFICATIONS, SEVERITIES, UnmatchedComponent, severity_ranks,
 };
 pub use import::ImportSummary;
 pub use load::LoadedFleet;
@@ -1117,9 +1117,12 @@ impl Store {
         if !view.sees_asset(&mut self.db, id)? {
             return Ok(None);
         }
-        let loaded = load::load_with(&mut self.db, Some(&[id]))?;
-        let position = loaded.asset_ids.iter().position(|a| *a == id);
-        Ok(position.map(|p| (loaded, p)))
+        let mut loaded = load::load_with(&mut self.db, Some(&[id]))?;
+        let Some(position) = loaded.asset_ids.iter().position(|a| *a == id) else {
+            return Ok(None);
+        };
+        load::add_asset_assessments(&mut self.db, &mut loaded, id, position)?;
+        Ok(Some((loaded, position)))
     }
 
     /// One device model a view sees (a manufacturer its own; others a model they run or serve),
@@ -1180,6 +1183,50 @@ impl Store {
                     == baton_formats::inventory::name_key(model)
         });
         Ok(index.map(|i| (loaded, i)))
+    }
+
+    /// Findings present in the releases a view sees, counted by release and CVSS severity:
+    /// all of them, the open ones (affected or under investigation, as matched or decided for the
+    /// release) and those in CISA's KEV catalog.
+    pub fn finding_counts(&mut self, view: &Visibility) -> Result<Vec<FindingCount>, StoreError> {
+        let params: Vec<Value> = view.param().into_iter().collect();
+        let cond = view
+            .release_condition("f.release_id", 1)
+            .map(|c| format!(" AND {c}"))
+            .unwrap_or_default();
+        let rows = self.db.query(
+            &format!(
+                "SELECT f.release_id, CASE WHEN f.score_rank >= 90 THEN 0 WHEN f.score_rank >= 70 THEN 1 WHEN f.score_rank >= 40 THEN 2 WHEN f.score_rank >= 1 THEN 3 WHEN f.score_rank = 0 THEN 4 ELSE 5 END AS severity, COUNT(*), SUM(CASE WHEN f.status IN ('affected', 'under_investigation') THEN 1 ELSE 0 END), SUM(f.kev) FROM findings f WHERE f.present = 1{cond} GROUP BY f.release_id, 2"
+            ),
+            &params,
+        )?;
+        let mut names = std::collections::HashMap::new();
+        for r in self.db.query(
+            "SELECT r.id, o.name, m.name, r.version FROM releases r JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id",
+            &[],
+        )? {
+            if let Some(id) = r[0].int() {
+                let text = |i: usize| r[i].text().unwrap_or_default().to_string();
+                names.insert(id, (text(1), text(2), text(3)));
+            }
+        }
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let (manufacturer, model, version) = names.get(&r[0].int()?)?.clone();
+                Some(FindingCount {
+                    manufacturer,
+                    model,
+                    version,
+                    severity: SEVERITIES
+                        .get(usize::try_from(r[1].int()?).ok()?)
+                        .copied()?,
+                    all: r[2].int().unwrap_or(0),
+                    open: r[3].int().unwrap_or(0),
+                    kev: r[4].int().unwrap_or(0),
+                })
+            })
+            .collect())
     }
 
     /// `ORGANIZATION/ASSET-ID` of every asset a view sees.
@@ -1394,6 +1441,18 @@ pub struct PartyRef {
     pub party: baton_model::Party,
     pub lead: Option<baton_model::Party>,
     pub provider: Option<String>,
+}
+
+/// Findings of one release and severity (see [`Store::finding_counts`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FindingCount {
+    pub manufacturer: String,
+    pub model: String,
+    pub version: String,
+    pub severity: &'static str,
+    pub all: i64,
+    pub open: i64,
+    pub kev: i64,
 }
 
 /// One row of `baton affected`.

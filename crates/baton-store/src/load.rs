@@ -340,3 +340,27 @@ pub(crate) fn add_model_details(
     }
     Ok(())
 }
+
+/// Add the risk assessments of one asset (database id `asset`, index `index` in the fleet) to a
+/// fleet loaded with only some assets, for its history.
+pub(crate) fn add_asset_assessments(
+    db: &mut Db,
+    loaded: &mut LoadedFleet,
+    asset: i64,
+    index: usize,
+) -> Result<(), StoreError> {
+    for r in db.query(
+        "SELECT assessed_on, assessor, decision, residual, note FROM risk_assessments WHERE asset_ref = $1 ORDER BY id",
+        &[Value::Int(asset)],
+    )? {
+        loaded.fleet.assessments.push(Assessment {
+            asset: index,
+            date: date(&r[0])?.ok_or_else(|| corrupt("assessment date"))?,
+            assessor: text(&r[1]).unwrap_or_default(),
+            decision: req_term(&r[2], "assessment decision")?,
+            residual: term(&r[3])?,
+            note: text(&r[4]),
+        });
+    }
+    Ok(())
+}

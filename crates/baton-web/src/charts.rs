@@ -32,10 +32,10 @@ fn esc(text: &str) -> String {
 
 /// A horizontal bar chart titled `title`.
 pub fn bars(title: &str, bars: &[Bar]) -> String {
-    let row = 28;
-    let label_w = 170;
-    let bar_w = 300;
-    let width = label_w + bar_w + 70;
+    let row = 30;
+    let label_w = 150;
+    let bar_w = 220;
+    let width = label_w + bar_w + 60;
     let height = row * bars.len().max(1) + 8;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let mut svg = String::new();
@@ -50,7 +50,9 @@ pub fn bars(title: &str, bars: &[Bar]) -> String {
         let w = if b.value == 0 {
             0
         } else {
-            ((b.value as f64 / max as f64) * bar_w as f64).round().max(2.0) as usize
+            ((b.value as f64 / max as f64) * bar_w as f64)
+                .round()
+                .max(2.0) as usize
         };
         let _ = write!(
             svg,
@@ -97,15 +99,22 @@ pub fn timeline(title: &str, from: NaiveDate, until: NaiveDate, events: &[Event]
         esc(title),
         esc(title)
     );
-    // Quarter ticks with their labels.
+    // A line every quarter; a label every half year, so labels never overlap.
     let mut tick = first_quarter_after(from);
     while tick <= until {
+        use chrono::Datelike;
         let x = x_of(tick);
         let _ = write!(
             svg,
-            r#"<line class="tick" x1="{x:.1}" y1="18" x2="{x:.1}" y2="{height}" stroke="currentColor" stroke-opacity="0.2"/><text x="{x:.1}" y="12" text-anchor="middle">{}</text>"#,
-            tick.format("%b %Y")
+            r#"<line class="tick" x1="{x:.1}" y1="18" x2="{x:.1}" y2="{height}" stroke="currentColor" stroke-opacity="0.2"/>"#
         );
+        if tick.month0().is_multiple_of(6) {
+            let _ = write!(
+                svg,
+                r#"<text x="{x:.1}" y="12" text-anchor="middle">{}</text>"#,
+                tick.format("%b %Y")
+            );
+        }
         tick = add_months(tick, 3);
     }
     for (i, e) in events.iter().enumerate() {
@@ -178,7 +187,7 @@ mod tests {
         assert!(svg.contains(r#"aria-label="support: 10""#));
         // A zero bar has no width; the largest spans the whole bar area.
         assert!(svg.contains(r#"width="0""#));
-        assert!(svg.contains(r#"width="300""#));
+        assert!(svg.contains(r#"width="220""#));
     }
 
     #[test]
@@ -196,7 +205,8 @@ mod tests {
         );
         assert!(svg.contains("Pump EOS"));
         assert!(svg.contains(r#"cx="459.4""#), "{svg}");
-        assert!(svg.contains("Apr 2026"));
+        assert!(svg.contains("Jul 2026"));
+        assert!(!svg.contains("Apr 2026"));
         assert_eq!(first_quarter_after(d("2026-11-15")), d("2027-01-01"));
         assert_eq!(first_quarter_after(d("2026-01-01")), d("2026-04-01"));
     }

@@ -12,6 +12,8 @@
 #![allow(clippy::result_large_err)]
 
 mod auth;
+mod charts;
+mod dashboard;
 mod pages;
 mod render;
 
@@ -30,7 +32,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/assets", get(pages::assets))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/assets", get(dashboard::assets))
         .route("/assets/{organization}/{asset}", get(pages::asset))
         .route("/findings", get(pages::findings))
         .route("/findings/{id}", get(pages::finding))
@@ -47,8 +50,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The HTTP API and the web pages on one router.
+/// The HTTP API and the web pages on one router; `state` must not have been cloned yet.
 pub fn app(state: AppState) -> Router {
+    let state = state.with_extension(dashboard::DashboardCache::default());
     baton_server::router(state.clone()).merge(router(state))
 }
 

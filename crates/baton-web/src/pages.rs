@@ -72,6 +72,7 @@ pub async fn home(_: Signed) -> Response {
 #[derive(Debug, Default, Deserialize)]
 pub struct FindingsQuery {
     pub status: Option<String>,
+    pub severity: Option<String>,
     pub kev: Option<String>,
     pub vulnerability: Option<String>,
     pub release: Option<String>,
@@ -127,11 +128,13 @@ struct FindingsPage {
     items: Vec<FindingItem>,
     pager: Pager,
     status: String,
+    severity: String,
     kev: bool,
     vulnerability: String,
     release: String,
     asset: String,
     statuses: &'static [&'static str],
+    severities: &'static [&'static str],
 }
 
 const STATUSES: &[&str] = &["affected", "under_investigation", "not_affected", "fixed"];
@@ -144,6 +147,13 @@ pub async fn findings(
     Query(q): Query<FindingsQuery>,
 ) -> Response {
     let clean = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+    let severity = clean(&q.severity);
+    if !severity.is_empty() && !baton_store::SEVERITIES.contains(&severity.as_str()) {
+        return render::error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("unknown severity '{severity}'"),
+        );
+    }
     let (status, vulnerability, release, asset) = (
         clean(&q.status),
         clean(&q.vulnerability),
@@ -164,6 +174,7 @@ pub async fn findings(
         status: some(&status),
         kev,
         vulnerability: some(&vulnerability),
+        severity: some(&severity),
         visibility: Visibility::of(&signed.principal),
     };
     let page = Page {
@@ -180,6 +191,7 @@ pub async fn findings(
     };
     let base = query(&[
         ("status", &status),
+        ("severity", &severity),
         ("kev", if kev { "1" } else { "" }),
         ("vulnerability", &vulnerability),
         ("release", &release),
@@ -197,11 +209,13 @@ pub async fn findings(
             base,
         },
         status,
+        severity,
         kev,
         vulnerability,
         release,
         asset,
         statuses: STATUSES,
+        severities: &baton_store::SEVERITIES,
     })
 }
 
@@ -1214,85 +1228,6 @@ pub async fn create_token(
         }
         Err(res) => res,
     }
-}
-
-// ---- the asset list ----------------------------------------------------------------------------
-
-#[derive(Debug, Default, Deserialize)]
-pub struct AssetsQuery {
-    pub offset: Option<usize>,
-}
-
-pub struct AssetItem {
-    pub organization: String,
-    pub asset_id: String,
-    pub manufacturer: String,
-    pub model: String,
-    pub version: String,
-    pub site: String,
-    pub department: String,
-    pub status: String,
-    pub link: String,
-}
-
-#[derive(Template)]
-#[template(path = "assets.html")]
-struct AssetsPage {
-    me: Me,
-    section: &'static str,
-    today: chrono::NaiveDate,
-    items: Vec<AssetItem>,
-    pager: Pager,
-}
-
-pub async fn assets(
-    State(state): State<AppState>,
-    signed: Signed,
-    uri: OriginalUri,
-    Query(q): Query<AssetsQuery>,
-) -> Response {
-    let view = Visibility::of(&signed.principal);
-    let page = Page {
-        offset: q.offset.unwrap_or(0),
-        limit: LIMIT,
-    };
-    let (rows, total) = match run(&state, &signed.principal, what("GET", &uri), move |s| {
-        s.assets(&view, page)
-    })
-    .await
-    {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    render::html(&AssetsPage {
-        me: signed.me(),
-        section: "assets",
-        today: today(),
-        items: rows
-            .into_iter()
-            .map(|r| AssetItem {
-                link: format!(
-                    "/assets/{}/{}",
-                    encode(&r.organization),
-                    encode(&r.asset_id)
-                ),
-                organization: r.organization,
-                asset_id: r.asset_id,
-                manufacturer: r.manufacturer,
-                model: r.model,
-                version: r.version.unwrap_or_default(),
-                site: r.site.unwrap_or_default(),
-                department: r.department.unwrap_or_default(),
-                status: r.status,
-            })
-            .collect(),
-        pager: Pager {
-            offset: page.offset,
-            limit: LIMIT,
-            total: total.max(0) as usize,
-            base: String::new(),
-        },
-    })
 }
 
 // ---- device models -----------------------------------------------------------------------------

@@ -129,7 +129,7 @@ pub fn load_demo(url: &str, on: NaiveDate) -> Result<Vec<DemoLogin>> {
             .import_sbom(&spec, &file, &bytes, &parsed)
             .with_context(|| format!("loading the demo SBOM of {spec}"))?;
     }
-    let (advisories, kev) = scored(advisories)?;
+    let (advisories, mut kev) = scored(advisories)?;
     let docs: Vec<AdvisoryDoc> = advisories
         .into_iter()
         .map(|advisory| AdvisoryDoc {
@@ -138,6 +138,19 @@ pub fn load_demo(url: &str, on: NaiveDate) -> Result<Vec<DemoLogin>> {
         })
         .collect();
     store.import_advisories(&docs, None)?;
+    // One vulnerability in twelve of those found is known exploited, so KEV shows in the demo.
+    let found = store.db().query(
+        "SELECT DISTINCT vulnerability_id FROM findings WHERE present = 1 ORDER BY vulnerability_id",
+        &[],
+    )?;
+    for (i, row) in found.iter().enumerate() {
+        if let Some(cve) = row[0].text().filter(|id| id.starts_with("CVE-"))
+            && i.is_multiple_of(12)
+        {
+            kev.entries.push(kev_entry(cve));
+        }
+    }
+    kev.count = Some(kev.entries.len() as u64);
     store.import_kev(&kev)?;
 
     // The first hospital shares its asset list with every manufacturer, the second counts,
@@ -193,15 +206,15 @@ const DEMO_VECTORS: &[&str] = &[
     "CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N",
 ];
 
-/// The generated advisories with a CVSS score each (scored by Baton's own CVSS reader), and a
-/// KEV catalog naming one vulnerability in thirty.
+/// The generated advisories with a CVSS score each (scored by Baton's own CVSS reader), and an
+/// empty KEV catalog to fill once matching shows which vulnerabilities are found.
 fn scored(
     mut advisories: Vec<baton_advisories::Advisory>,
 ) -> Result<(
     Vec<baton_advisories::Advisory>,
     baton_advisories::KevCatalog,
 )> {
-    let mut kev = baton_advisories::KevCatalog {
+    let kev = baton_advisories::KevCatalog {
         title: Some("Baton demo known exploited vulnerabilities".into()),
         catalog_version: Some("demo".into()),
         date_released: None,
@@ -222,26 +235,26 @@ fn scored(
                 source: Some("baton-demo".into()),
                 products: Vec::new(),
             }];
-            if n.is_multiple_of(30) && v.id.starts_with("CVE-") {
-                kev.entries.push(baton_advisories::KevEntry {
-                    cve: v.id.clone(),
-                    vendor_project: None,
-                    product: None,
-                    vulnerability_name: None,
-                    date_added: None,
-                    short_description: None,
-                    required_action: Some("Apply the manufacturer's update or mitigate.".into()),
-                    due_date: None,
-                    known_ransomware_campaign_use: None,
-                    notes: None,
-                    cwes: Vec::new(),
-                });
-            }
             n += 1;
         }
     }
-    kev.count = Some(kev.entries.len() as u64);
     Ok((advisories, kev))
+}
+
+fn kev_entry(cve: &str) -> baton_advisories::KevEntry {
+    baton_advisories::KevEntry {
+        cve: cve.to_string(),
+        vendor_project: None,
+        product: None,
+        vulnerability_name: None,
+        date_added: None,
+        short_description: None,
+        required_action: Some("Apply the manufacturer's update or mitigate.".into()),
+        due_date: None,
+        known_ransomware_campaign_use: None,
+        notes: None,
+        cwes: Vec::new(),
+    }
 }
 
 /// A CycloneDX 1.6 SBOM of `n` components of the pool for one release.
@@ -283,7 +296,7 @@ fn demo_sbom(
         "serialNumber": format!("urn:uuid:00000000-0000-4000-8000-{seed:012x}"),
         "version": 1,
         "metadata": {
-            "timestamp": "2026-01-01T00:00:00Z",
+            "timestamp": "2020-01-01T00:00:00Z",
             "authors": [{"name": "Baton demo"}],
             "component": {"type": "device", "name": release, "bom-ref": "device"},
         },

@@ -10,6 +10,8 @@
 //! Without `chromium` and `chromedriver` the test says so and passes, unless
 //! `BATON_TEST_REQUIRE_BROWSER=1` (CI sets it).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -65,14 +67,13 @@ impl Demo {
     }
 }
 
-fn start_demo(dir: &Path) -> Demo {
+fn start_demo(dir: &Path, log: &Path) -> Demo {
     let mut child = Command::new(env!("CARGO_BIN_EXE_baton"))
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
         .current_dir(dir)
         .env("TMPDIR", dir)
-        .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(std::fs::File::create(log).unwrap())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
@@ -111,6 +112,35 @@ fn start_demo(dir: &Path) -> Demo {
     }
 }
 
+/// POST a JSON body; the status and the JSON answer.
+fn post_json(agent: &ureq::Agent, url: &str, body: &Value) -> (u16, Value) {
+    let mut res = agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .send(serde_json::to_vec(body).unwrap().as_slice())
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// GET (or DELETE); the status and the JSON answer.
+fn get_json(agent: &ureq::Agent, url: &str, delete: bool) -> (u16, Value) {
+    let answer = if delete {
+        agent.delete(url).call()
+    } else {
+        agent.get(url).call()
+    };
+    match answer {
+        Ok(mut res) => {
+            let status = res.status().as_u16();
+            let text = res.body_mut().read_to_string().unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        }
+        Err(_) => (0, Value::Null),
+    }
+}
+
 /// A minimal W3C WebDriver client.
 struct Browser {
     base: String,
@@ -138,11 +168,9 @@ impl Browser {
             .into();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            if let Ok(mut res) = agent.get(format!("{base}/status")).call() {
-                let v: Value = res.body_mut().read_json().unwrap_or(Value::Null);
-                if v["value"]["ready"] == json!(true) {
-                    break;
-                }
+            let (_, v) = get_json(&agent, &format!("{base}/status"), false);
+            if v["value"]["ready"] == json!(true) {
+                break;
             }
             assert!(Instant::now() < deadline, "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
@@ -159,11 +187,7 @@ impl Browser {
                 ]
             }
         }}});
-        let mut res = agent
-            .post(format!("{base}/session"))
-            .send_json(&caps)
-            .unwrap();
-        let v: Value = res.body_mut().read_json().unwrap();
+        let (_, v) = post_json(&agent, &format!("{base}/session"), &caps);
         let session = v["value"]["sessionId"]
             .as_str()
             .unwrap_or_else(|| panic!("no WebDriver session: {v}"))
@@ -178,19 +202,13 @@ impl Browser {
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
-        let mut res = match method {
-            "GET" => self.agent.get(&url).call().unwrap(),
-            "DELETE" => self.agent.delete(&url).call().unwrap(),
-            _ => self
-                .agent
-                .post(&url)
-                .send_json(body.unwrap_or(json!({})))
-                .unwrap(),
+        let (status, v) = match method {
+            "GET" => get_json(&self.agent, &url, false),
+            "DELETE" => get_json(&self.agent, &url, true),
+            _ => post_json(&self.agent, &url, &body.unwrap_or(json!({}))),
         };
-        let status = res.status();
-        let v: Value = res.body_mut().read_json().unwrap_or(Value::Null);
         assert!(
-            status.is_success(),
+            (200..300).contains(&status),
             "WebDriver {method} {path}: {status} {v}"
         );
         v["value"].clone()
@@ -211,14 +229,12 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let url = format!("{}/session/{}/element", self.base, self.session);
-            let mut res = self
-                .agent
-                .post(&url)
-                .send_json(json!({"using": "css selector", "value": css}))
-                .unwrap();
-            let ok = res.status().is_success();
-            let v: Value = res.body_mut().read_json().unwrap_or(Value::Null);
-            if ok {
+            let (status, v) = post_json(
+                &self.agent,
+                &url,
+                &json!({"using": "css selector", "value": css}),
+            );
+            if (200..300).contains(&status) {
                 let map = v["value"].as_object().unwrap();
                 return map.values().next().unwrap().as_str().unwrap().to_string();
             }
@@ -315,10 +331,11 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self
-            .agent
-            .delete(format!("{}/session/{}", self.base, self.session))
-            .call();
+        let _ = get_json(
+            &self.agent,
+            &format!("{}/session/{}", self.base, self.session),
+            true,
+        );
     }
 }
 
@@ -335,15 +352,23 @@ fn a_day_in_the_browser() {
         return;
     };
     let data = shared_data();
-    let sbom = data.join("spdx-examples/software/example11/spdx2.3/sbom.spdx.json");
-    let advisory = data.join("osv-rustsec/crates/RUSTSEC-2021-0078.json");
+    // Chromium wants canonical paths for file inputs.
+    let sbom = data
+        .join("spdx-examples/software/example11/spdx2.3/sbom.spdx.json")
+        .canonicalize()
+        .unwrap();
+    let advisory = data
+        .join("osv-rustsec/crates/RUSTSEC-2021-0078.json")
+        .canonicalize()
+        .unwrap();
     let artifacts = std::env::var_os("BATON_TEST_ARTIFACTS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser"));
     std::fs::create_dir_all(&artifacts).unwrap();
 
     let work = tempfile::tempdir().unwrap();
-    let demo = start_demo(work.path());
+    // The server's log is kept with the screenshots.
+    let demo = start_demo(work.path(), &artifacts.join("server.log"));
     let url = demo.url.clone();
     let browser = Browser::start(&chromium, &chromedriver, &work.path().join("profile"));
 
@@ -365,7 +390,7 @@ fn a_day_in_the_browser() {
     // The hospital's first asset: which release it runs.
     browser.go(&format!("{url}/assets"));
     let asset_link = browser.attribute("main table tbody tr td a", "href");
-    browser.go(&asset_link);
+    browser.go(&format!("{url}{asset_link}"));
     let asset_page = browser.wait_for_text("Responsibilities today");
     let asset_url = browser.url();
     let heading = browser.call(
