@@ -399,7 +399,7 @@ async fn affected(
 #[utoipa::path(get, path = "/findings/{id}/decisions", tag = "findings",
     params(("id" = i64, Path, description = "The finding")),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Decisions", body = Vec<crate::schemas::Decision>),
+    responses((status = 200, description = "Decisions", body = Vec<crate::schemas::FindingDecision>),
         (status = 404, description = "Unknown finding (or not yours)", body = ErrorBody)))]
 async fn decisions(
     State(state): State<AppState>,
@@ -443,7 +443,7 @@ pub struct DecisionRequest {
 #[utoipa::path(post, path = "/findings/{id}/decisions", tag = "findings",
     params(("id" = i64, Path, description = "The finding")), request_body = DecisionRequest,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, description = "Recorded", body = crate::schemas::Decision),
+    responses((status = 201, description = "Recorded", body = crate::schemas::FindingDecision),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown finding or asset (or not yours)", body = ErrorBody),
         (status = 422, description = "Bad decision", body = ErrorBody)))]

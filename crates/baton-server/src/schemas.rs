@@ -62,7 +62,7 @@ pub struct FindingRow {
 
 /// One analyst's or VEX document's decision on a finding.
 #[derive(ToSchema)]
-pub struct Decision {
+pub struct FindingDecision {
     pub id: i64,
     pub finding_id: i64,
     /// `ORG/ASSET-ID` for a decision on one asset; absent for the release

@@ -468,3 +468,74 @@ fn the_fleet_is_read_again_only_after_a_change() {
         drop(pool);
     }
 }
+
+/// Asserts `value` has every required property of `schema` (a `$ref` into `doc`) and no other
+/// than its properties; one level deep.
+#[track_caller]
+fn matches_schema(doc: &Value, schema: &str, value: &Value) {
+    let s = &doc["components"]["schemas"][schema];
+    let props = s["properties"].as_object().unwrap();
+    let obj = value.as_object().unwrap();
+    for key in obj.keys() {
+        assert!(props.contains_key(key), "{schema} has no '{key}': {value}");
+    }
+    for req in s["required"].as_array().into_iter().flatten() {
+        assert!(
+            obj.contains_key(req.as_str().unwrap()),
+            "{schema}.{req} missing: {value}"
+        );
+    }
+}
+
+#[test]
+fn rows_match_their_openapi_schemas() {
+    let doc: Value =
+        serde_json::from_str(&baton_server::openapi::document_json().unwrap()).unwrap();
+    for fx in fixtures() {
+        let r = fx.decide("gh-analyst", fx.pump, Some("General Hospital/gh-1"));
+        expect(&fx, &r, 201, "decide");
+        matches_schema(&doc, "FindingDecision", &r.json());
+        for row in items(&ok(&fx, "gh-viewer", "/api/v1/findings")) {
+            matches_schema(&doc, "FindingRow", &row);
+        }
+        for row in ok(
+            &fx,
+            "gh-viewer",
+            &format!("/api/v1/findings/{}/decisions", fx.pump),
+        )
+        .as_array()
+        .unwrap()
+        {
+            matches_schema(&doc, "FindingDecision", row);
+        }
+        for row in items(&ok(&fx, "gh-viewer", "/api/v1/assets")) {
+            matches_schema(&doc, "AssetRow", &row);
+        }
+        for row in items(&ok(
+            &fx,
+            "gh-viewer",
+            &format!("/api/v1/affected/CVE-2026-0001"),
+        )) {
+            matches_schema(&doc, "AffectedRow", &row);
+        }
+        for row in items(&ok(&fx, "gh-viewer", "/api/v1/lifecycle")) {
+            matches_schema(&doc, "LifecycleRow", &row);
+        }
+        for row in ok(
+            &fx,
+            "gh-viewer",
+            &asset_path("General Hospital/gh-1", "responsibilities"),
+        )
+        .as_array()
+        .unwrap()
+        {
+            matches_schema(&doc, "ResponsibilityRow", row);
+        }
+        matches_schema(
+            &doc,
+            "FleetSummary",
+            &ok(&fx, "gh-viewer", "/api/v1/report"),
+        );
+        matches_schema(&doc, "Me", &ok(&fx, "gh-viewer", "/api/v1/me"));
+    }
+}
