@@ -215,6 +215,7 @@ pub struct Transition {
 /// The kind of notice problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NoticeKind {
     ShortNotice,
     Unannounced,
@@ -222,6 +223,7 @@ pub enum NoticeKind {
 
 /// A milestone whose notice falls short of the required period, or was never announced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeFinding {
     pub milestone: MilestoneKind,
     pub announced: Option<NaiveDate>,

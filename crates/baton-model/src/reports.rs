@@ -58,6 +58,7 @@ fn active(asset: &Asset) -> bool {
 
 /// One row of `baton lifecycle`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LifecycleRow {
     pub manufacturer: String,
     pub model: String,
@@ -165,6 +166,7 @@ pub fn resolve(index: &FleetIndex<'_>, asset: &Asset, task: Task, stage: Stage) 
 
 /// One row of `baton responsibilities`, with what changes at the next milestone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponsibilityRow {
     pub task: Task,
     pub stage: Stage,
@@ -240,6 +242,7 @@ type GroupKey = (usize, usize, Stage);
 
 /// One row of `baton gaps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GapRow {
     pub organization: String,
     pub asset_id: String,
@@ -300,6 +303,7 @@ pub fn gaps(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<GapRow> {
 /// What falls due: a risk assessment of an asset, or an EOL/EOS milestone of a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum DueKind {
     Milestone,
     RiskAssessment,
@@ -307,6 +311,7 @@ pub enum DueKind {
 
 /// One row of `baton due`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueRow {
     pub kind: DueKind,
     pub milestone: Option<MilestoneKind>,
@@ -397,6 +402,7 @@ pub fn due(fleet: &Fleet, on: NaiveDate, horizon: Option<u32>, scope: Scope) -> 
 
 /// A task that changes hands at a transition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shift {
     pub task: Task,
     pub from_party: Party,
@@ -409,6 +415,7 @@ pub struct Shift {
 /// One row of `baton transitions`: a model's next stage change within the horizon, per
 /// organization running it, and what shifts to whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransitionRow {
     pub manufacturer: String,
     pub model: String,
@@ -520,6 +527,7 @@ pub fn transitions(fleet: &Fleet, on: NaiveDate, horizon: u32, scope: Scope) -> 
 
 /// The fleet at a glance: what `baton report` and the demo print.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FleetSummary {
     pub on: NaiveDate,
     pub organizations: usize,
@@ -624,6 +632,7 @@ fn release_operators(fleet: &Fleet) -> Vec<Vec<usize>> {
 
 /// A missing document and the passage that expects it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MissingDocument {
     pub kind: crate::vocab::DocumentKind,
     pub source: &'static str,
@@ -631,6 +640,7 @@ pub struct MissingDocument {
 
 /// One row of `baton docs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocsRow {
     pub manufacturer: String,
     pub model: String,
@@ -683,6 +693,7 @@ pub fn docs(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<DocsRow> {
 
 /// One row of `baton unsupported`: a component that lost support, in a release or on an asset.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnsupportedRow {
     pub manufacturer: String,
     pub model: String,
@@ -797,6 +808,7 @@ pub fn unsupported(
 
 /// A stage review N70 §5.5 raises for a release of a model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StageReview {
     pub release: String,
     pub component: String,
@@ -844,6 +856,7 @@ pub fn stage_reviews(fleet: &Fleet, on: NaiveDate) -> Vec<Vec<StageReview>> {
 
 /// One event in an asset's record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryRow {
     pub date: NaiveDate,
     pub event: String,

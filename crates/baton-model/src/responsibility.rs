@@ -495,6 +495,7 @@ impl Responsibility {
 /// Why a task has nobody to do it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum GapReason {
     /// The responsible party (the lead, when shared) declared it cannot do the task and no
     /// provider is assigned.

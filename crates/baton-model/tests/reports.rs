@@ -435,3 +435,56 @@ fn transitions_show_what_shifts() {
         (Party::Mdm, Party::Hdo)
     );
 }
+
+#[test]
+fn an_asset_mask_decides_which_assets_a_scope_sees() {
+    let fleet = fleet();
+    let on = d("2026-11-28");
+    let everything = reports::due(&fleet, on, Some(3650), Scope::default());
+    assert!(everything.iter().any(|r| r.asset_id.is_some()));
+    // Only the first asset: its rows and no other asset's.
+    let mut mask = vec![false; fleet.assets.len()];
+    mask[0] = true;
+    let first = format!(
+        "{}/{}",
+        fleet.organizations[fleet.assets[0].organization].name, fleet.assets[0].asset_id
+    );
+    let scope = Scope {
+        organization: Some(PROVIDER),
+        assets: Some(&mask),
+    };
+    let due = reports::due(&fleet, on, Some(3650), scope);
+    let named: Vec<String> = due
+        .iter()
+        .filter_map(|r| {
+            Some(format!(
+                "{}/{}",
+                r.organization.as_ref()?,
+                r.asset_id.as_ref()?
+            ))
+        })
+        .collect();
+    assert!(
+        !named.is_empty() && named.iter().all(|n| *n == first),
+        "{named:?}"
+    );
+    // Models: only the one that asset runs (the provider makes none).
+    let life = reports::lifecycle(&fleet, on, scope);
+    assert_eq!(life.len(), 1);
+    assert_eq!(life[0].model, fleet.models[fleet.assets[0].model].name);
+    assert_eq!(life[0].assets, 1);
+    assert!(
+        reports::gaps(&fleet, on, scope)
+            .iter()
+            .all(|g| format!("{}/{}", g.organization, g.asset_id) == first)
+    );
+    // An empty mask sees no asset and, without an organization, no model.
+    let none = vec![false; fleet.assets.len()];
+    let empty = Scope {
+        organization: None,
+        assets: Some(&none),
+    };
+    assert!(reports::lifecycle(&fleet, on, empty).is_empty());
+    assert!(reports::due(&fleet, on, Some(3650), empty).is_empty());
+    assert_eq!(reports::summary(&fleet, on, empty).assets, 0);
+}

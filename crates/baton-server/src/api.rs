@@ -48,6 +48,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(import_inventory))
         .routes(routes!(import_sbom))
         .routes(routes!(import_advisories))
+        .routes(routes!(import_notices))
+        .routes(routes!(import_document))
+        .routes(routes!(import_mds2))
         .routes(routes!(record_assessment))
         .routes(routes!(set_sharing))
         .routes(routes!(list_users, create_user))
@@ -55,10 +58,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_token))
         .routes(routes!(checkpoint))
         .routes(routes!(prove))
+        .merge(crate::report_routes::routes())
 }
 
 /// Run `work` on a store acting as `principal`.
-async fn as_user<T, F>(state: &AppState, principal: &Principal, work: F) -> Result<T, ApiError>
+pub(crate) async fn as_user<T, F>(
+    state: &AppState,
+    principal: &Principal,
+    work: F,
+) -> Result<T, ApiError>
 where
     F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     T: Send + 'static,
@@ -73,7 +81,7 @@ where
         .await??)
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Utc::now().date_naive()
 }
 
@@ -90,10 +98,8 @@ pub struct LoginRequest {
 pub struct Me {
     pub email: String,
     pub organization: String,
-    /// mdm, hdo or third-party
-    pub kind: String,
-    /// admin, analyst or viewer
-    pub role: String,
+    pub kind: OrgKind,
+    pub role: Role,
     /// Send back as `X-CSRF-Token` on unsafe requests made with the session cookie.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub csrf_token: Option<String>,
@@ -103,8 +109,8 @@ fn me_of(p: &Principal, csrf: Option<String>) -> Me {
     Me {
         email: p.email.clone(),
         organization: p.organization.clone(),
-        kind: p.kind.key().to_string(),
-        role: p.role.key().to_string(),
+        kind: p.kind,
+        role: p.role,
         csrf_token: csrf,
     }
 }
@@ -255,7 +261,7 @@ pub struct PageQuery {
     pub limit: Option<usize>,
 }
 
-fn page(offset: Option<usize>, limit: Option<usize>) -> Result<Page, ApiError> {
+pub(crate) fn page(offset: Option<usize>, limit: Option<usize>) -> Result<Page, ApiError> {
     let limit = limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::unprocessable("limit is 1 to 1000"));
@@ -266,35 +272,53 @@ fn page(offset: Option<usize>, limit: Option<usize>) -> Result<Page, ApiError> {
     })
 }
 
-/// A page of a list, with the total.
+/// A page of assets, with the total.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Paged {
+pub struct AssetPage {
     pub total: i64,
     pub offset: usize,
     pub limit: usize,
-    #[schema(value_type = Vec<Object>)]
-    pub items: serde_json::Value,
+    pub items: Vec<baton_store::AssetRow>,
+}
+
+/// A page of findings, with the total.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FindingPage {
+    pub total: i64,
+    pub offset: usize,
+    pub limit: usize,
+    #[schema(value_type = Vec<crate::schemas::FindingRow>)]
+    pub items: Vec<baton_store::FindingRow>,
+}
+
+/// A page of affected assets, with the total.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AffectedPage {
+    pub total: i64,
+    pub offset: usize,
+    pub limit: usize,
+    pub items: Vec<baton_store::AffectedRow>,
 }
 
 /// Assets you may see: your own (a hospital), those an agreement assigns you (a provider), or
 /// those hospitals share with you (a manufacturer).
 #[utoipa::path(get, path = "/assets", tag = "fleet", params(PageQuery),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "A page of assets", body = Paged),
+    responses((status = 200, description = "A page of assets", body = AssetPage),
         (status = 401, description = "Not signed in", body = ErrorBody)))]
 async fn list_assets(
     State(state): State<AppState>,
     User(p): User,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<ApiJson<Paged>, ApiError> {
+) -> Result<ApiJson<AssetPage>, ApiError> {
     let page = page(q.offset, q.limit)?;
     let view = Visibility::of(&p);
-    let (rows, total) = as_user(&state, &p, move |s| s.assets(&view, page)).await?;
-    Ok(ApiJson(Paged {
+    let (items, total) = as_user(&state, &p, move |s| s.assets(&view, page)).await?;
+    Ok(ApiJson(AssetPage {
         total,
         offset: page.offset,
         limit: page.limit,
-        items: serde_json::to_value(rows).unwrap_or_default(),
+        items,
     }))
 }
 
@@ -319,14 +343,14 @@ pub struct FindingsQuery {
 /// Findings you may see, KEV first, then by CVSS score.
 #[utoipa::path(get, path = "/findings", tag = "fleet", params(FindingsQuery),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "A page of findings", body = Paged),
+    responses((status = 200, description = "A page of findings", body = FindingPage),
         (status = 404, description = "Unknown asset or release (or not yours)", body = ErrorBody),
         (status = 422, description = "Bad filter", body = ErrorBody)))]
 async fn list_findings(
     State(state): State<AppState>,
     User(p): User,
     ApiQuery(q): ApiQuery<FindingsQuery>,
-) -> Result<ApiJson<Paged>, ApiError> {
+) -> Result<ApiJson<FindingPage>, ApiError> {
     let page = page(q.offset, q.limit)?;
     let filter = FindingFilter {
         asset: q.asset,
@@ -338,11 +362,11 @@ async fn list_findings(
         visibility: Visibility::of(&p),
     };
     let (items, total) = as_user(&state, &p, move |s| s.findings_page(&filter, page)).await?;
-    Ok(ApiJson(Paged {
+    Ok(ApiJson(FindingPage {
         total,
         offset: page.offset,
         limit: page.limit,
-        items: serde_json::to_value(items).unwrap_or_default(),
+        items,
     }))
 }
 
@@ -351,7 +375,7 @@ async fn list_findings(
 #[utoipa::path(get, path = "/affected/{vulnerability}", tag = "fleet",
     params(("vulnerability" = String, Path, description = "A CVE or other id"), PageQuery),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "A page of affected assets", body = Paged),
+    responses((status = 200, description = "A page of affected assets", body = AffectedPage),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 422, description = "Bad page", body = ErrorBody)))]
 async fn affected(
@@ -359,18 +383,18 @@ async fn affected(
     User(p): User,
     ApiPath(vulnerability): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<ApiJson<Paged>, ApiError> {
+) -> Result<ApiJson<AffectedPage>, ApiError> {
     let page = page(q.offset, q.limit)?;
     let view = Visibility::of(&p);
-    let (rows, total) = as_user(&state, &p, move |s| {
+    let (items, total) = as_user(&state, &p, move |s| {
         s.affected_page(&view, &vulnerability, today(), page)
     })
     .await?;
-    Ok(ApiJson(Paged {
+    Ok(ApiJson(AffectedPage {
         total: total as i64,
         offset: page.offset,
         limit: page.limit,
-        items: serde_json::to_value(rows).unwrap_or_default(),
+        items,
     }))
 }
 
@@ -378,7 +402,7 @@ async fn affected(
 #[utoipa::path(get, path = "/findings/{id}/decisions", tag = "findings",
     params(("id" = i64, Path, description = "The finding")),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Decisions", body = Vec<Object>),
+    responses((status = 200, description = "Decisions", body = Vec<crate::schemas::FindingDecision>),
         (status = 404, description = "Unknown finding (or not yours)", body = ErrorBody)))]
 async fn decisions(
     State(state): State<AppState>,
@@ -408,7 +432,7 @@ async fn decisions(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DecisionRequest {
-    /// affected | not_affected | fixed | under_investigation
+    #[schema(value_type = crate::schemas::VexStatus)]
     pub status: String,
     /// One of the five VEX justifications, with not_affected
     pub justification: Option<String>,
@@ -422,7 +446,7 @@ pub struct DecisionRequest {
 #[utoipa::path(post, path = "/findings/{id}/decisions", tag = "findings",
     params(("id" = i64, Path, description = "The finding")), request_body = DecisionRequest,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, description = "Recorded", body = Object),
+    responses((status = 201, description = "Recorded", body = crate::schemas::FindingDecision),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown finding or asset (or not yours)", body = ErrorBody),
         (status = 422, description = "Bad decision", body = ErrorBody)))]
@@ -534,7 +558,7 @@ fn may_upload(kind: OrgKind, what: ImportKind) -> bool {
     params(("kind" = String, Path, description = "models | releases | assets | agreements | capabilities | policies | assessments"), FileQuery),
     request_body(content = String, content_type = "text/csv"),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Imported", body = Object),
+    responses((status = 200, description = "Imported", body = baton_store::ImportSummary),
         (status = 403, description = "Not your organization's rows, or not your kind of file", body = ErrorBody),
         (status = 422, description = "Bad file; nothing changed", body = ErrorBody)))]
 async fn import_inventory(
@@ -580,7 +604,7 @@ pub struct SbomQuery {
 #[utoipa::path(post, path = "/sboms", tag = "uploads", params(SbomQuery),
     request_body(content = String, content_type = "application/octet-stream"),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Stored", body = Object),
+    responses((status = 200, description = "Stored", body = baton_store::SbomImport),
         (status = 403, description = "Not your release", body = ErrorBody),
         (status = 422, description = "Not an SBOM; nothing changed", body = ErrorBody)))]
 async fn import_sbom(
@@ -609,12 +633,219 @@ async fn import_sbom(
     Ok(ApiJson(serde_json::to_value(summary).unwrap_or_default()))
 }
 
+/// Refused unless the caller is a manufacturer and `manufacturer` (name or alias) is it.
+fn only_the_manufacturer(
+    s: &mut Store,
+    p_kind: OrgKind,
+    own: i64,
+    manufacturer: &str,
+    what: &str,
+) -> Result<(), StoreError> {
+    let theirs = s.organization(manufacturer).map(|o| o.id).ok();
+    if p_kind != OrgKind::Mdm || theirs != Some(own) {
+        return Err(StoreError::Forbidden(format!(
+            "only the manufacturer uploads {what}"
+        )));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct NoticeQuery {
+    /// `MANUFACTURER/MODEL`: the notice is about this model
+    pub model: Option<String>,
+    /// `MANUFACTURER/MODEL@VERSION`: the notice is about this release
+    pub release: Option<String>,
+    /// YYYY-MM-DD: when the notice was given, if the document does not say
+    pub announced: Option<String>,
+    pub file: Option<String>,
+}
+
+/// A lifecycle notice upload's result: what each notice changed, and the reader's warnings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticesImported {
+    pub applied: Vec<baton_store::NoticeApplied>,
+    pub warnings: Vec<String>,
+}
+
+/// Largest lifecycle notice accepted (as for `baton import lifecycle`).
+const MAX_NOTICE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Upload a lifecycle notice (CycloneDX lifecycle properties, ECMA-428 CLE, OpenEoX) for one of
+/// your models or releases (a manufacturer), in one transaction. Name the model or release.
+#[utoipa::path(post, path = "/notices", tag = "uploads", params(NoticeQuery),
+    request_body(content = String, content_type = "application/json"),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "Applied", body = NoticesImported),
+        (status = 403, description = "Not your model or release", body = ErrorBody),
+        (status = 404, description = "Unknown model or release", body = ErrorBody),
+        (status = 413, description = "Too large", body = ErrorBody),
+        (status = 422, description = "Not a lifecycle notice, or no model or release named; nothing changed", body = ErrorBody)))]
+async fn import_notices(
+    State(state): State<AppState>,
+    Writer(p): Writer,
+    ApiQuery(q): ApiQuery<NoticeQuery>,
+    body: Bytes,
+) -> Result<ApiJson<NoticesImported>, ApiError> {
+    if body.len() > MAX_NOTICE_BYTES {
+        return Err(ApiError::payload_too_large(format!(
+            "a lifecycle notice is at most {MAX_NOTICE_BYTES} bytes"
+        )));
+    }
+    let (target, manufacturer) = match (q.model, q.release) {
+        (Some(m), None) => {
+            let mfr = m
+                .split_once('/')
+                .map(|(a, _)| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| ApiError::unprocessable("model must be MANUFACTURER/MODEL"))?;
+            (baton_store::NoticeTarget::Model(m), mfr)
+        }
+        (None, Some(r)) => {
+            let (mfr, _, _) = baton_store::parse_release_spec(&r)
+                .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+            (baton_store::NoticeTarget::Release(r), mfr)
+        }
+        _ => {
+            return Err(ApiError::unprocessable(
+                "name the model or the release the notice is about (one of them)",
+            ));
+        }
+    };
+    let announced = match q.announced.as_deref() {
+        Some(d) => Some(
+            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                .map_err(|_| ApiError::unprocessable("announced must be YYYY-MM-DD"))?,
+        ),
+        None => None,
+    };
+    let file = q.file.unwrap_or_else(|| "notice.json".into());
+    let notices =
+        baton_notices::parse(&file, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let warnings = notices
+        .iter()
+        .flat_map(|n| &n.warnings)
+        .map(|w| format!("{file}: {}: {}", w.location, w.message))
+        .collect();
+    let (kind, own) = (p.kind, p.organization_id);
+    let applied = as_user(&state, &p, move |s| {
+        only_the_manufacturer(s, kind, own, &manufacturer, "its lifecycle notices")?;
+        s.import_notices(&target, &file, &body, &notices, announced)
+    })
+    .await?;
+    Ok(ApiJson(NoticesImported { applied, warnings }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DocumentQuery {
+    /// `MANUFACTURER/MODEL@VERSION` (created when missing)
+    pub release: String,
+    /// security-test-report, customer-security-documentation, lifecycle-plan, … (the document
+    /// kinds of `baton docs`)
+    pub kind: String,
+    pub file: Option<String>,
+}
+
+/// Upload a document of one of your releases (a manufacturer), kept by its sha256: a security
+/// test report, customer security documentation, a lifecycle plan, …
+#[utoipa::path(post, path = "/documents", tag = "uploads", params(DocumentQuery),
+    request_body(content = String, content_type = "application/octet-stream"),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "Stored", body = baton_store::DocumentSummary),
+        (status = 403, description = "Not your release", body = ErrorBody),
+        (status = 422, description = "Bad release or kind, or an empty file; nothing changed", body = ErrorBody)))]
+async fn import_document(
+    State(state): State<AppState>,
+    Writer(p): Writer,
+    ApiQuery(q): ApiQuery<DocumentQuery>,
+    body: Bytes,
+) -> Result<ApiJson<baton_store::DocumentSummary>, ApiError> {
+    let (manufacturer, _, _) = baton_store::parse_release_spec(&q.release)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let kind: baton_model::DocumentKind = q
+        .kind
+        .parse()
+        .map_err(|e: baton_model::UnknownTerm| ApiError::unprocessable(e.to_string()))?;
+    if body.is_empty() {
+        return Err(ApiError::unprocessable("the document is empty"));
+    }
+    let file = q.file.unwrap_or_else(|| format!("{}.bin", kind.key()));
+    let release = q.release;
+    let (org_kind, own) = (p.kind, p.organization_id);
+    let summary = as_user(&state, &p, move |s| {
+        only_the_manufacturer(s, org_kind, own, &manufacturer, "a release's documents")?;
+        s.import_document(&release, kind, &file, &body)
+    })
+    .await?;
+    Ok(ApiJson(summary))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Mds2Query {
+    /// `MANUFACTURER/MODEL@VERSION` (created when missing)
+    pub release: String,
+    pub file: Option<String>,
+}
+
+/// What an MDS2 upload stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Mds2Imported {
+    pub release: String,
+    pub sha256: String,
+    /// The sheet the answers were read from
+    pub sheet: String,
+    pub answers: usize,
+    pub warnings: Vec<String>,
+    /// False when these bytes were already stored for the release
+    pub new: bool,
+}
+
+/// Upload the MDS2 form (HN 1-2019 xlsx) of one of your releases (a manufacturer).
+#[utoipa::path(post, path = "/mds2", tag = "uploads", params(Mds2Query),
+    request_body(content = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "Stored", body = Mds2Imported),
+        (status = 403, description = "Not your release", body = ErrorBody),
+        (status = 422, description = "Not an MDS2 workbook, or a bad release; nothing changed", body = ErrorBody)))]
+async fn import_mds2(
+    State(state): State<AppState>,
+    Writer(p): Writer,
+    ApiQuery(q): ApiQuery<Mds2Query>,
+    body: Bytes,
+) -> Result<ApiJson<Mds2Imported>, ApiError> {
+    let (manufacturer, _, _) = baton_store::parse_release_spec(&q.release)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let file = q.file.unwrap_or_else(|| "mds2.xlsx".into());
+    let form =
+        baton_mds2::read_xlsx(&file, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    let json = serde_json::to_string(&form).map_err(ApiError::internal)?;
+    let release = q.release.clone();
+    let (kind, own) = (p.kind, p.organization_id);
+    let (sha256, new) = as_user(&state, &p, move |s| {
+        only_the_manufacturer(s, kind, own, &manufacturer, "a release's MDS2 form")?;
+        s.import_mds2(&release, &file, &body, &json)
+    })
+    .await?;
+    Ok(ApiJson(Mds2Imported {
+        release: q.release,
+        sha256,
+        sheet: form.sheet.clone(),
+        answers: form.answers.len(),
+        warnings: form
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.location, w.message))
+            .collect(),
+        new,
+    }))
+}
+
 /// Upload advisories or VEX (CSAF, OpenVEX, CycloneDX VEX, OSV, NVD, CVE 5). VEX statements
 /// speak for your organization: a manufacturer's for its releases, a hospital's for its assets.
 #[utoipa::path(post, path = "/advisories", tag = "uploads", params(FileQuery),
     request_body(content = String, content_type = "application/json"),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Stored and matched", body = Object),
+    responses((status = 200, description = "Stored and matched", body = baton_store::AdvisoryImport),
         (status = 422, description = "Not an advisory; nothing changed", body = ErrorBody)))]
 async fn import_advisories(
     State(state): State<AppState>,
@@ -647,9 +878,9 @@ pub struct AssessmentRequest {
     /// YYYY-MM-DD [default today]
     pub date: Option<String>,
     pub assessor: String,
-    /// accept | mitigate | replace | decommission
+    #[schema(value_type = baton_model::vocab::Decision)]
     pub decision: String,
-    /// low | medium | high
+    #[schema(value_type = Option<baton_model::vocab::Residual>)]
     pub residual: Option<String>,
     pub note: Option<String>,
 }
@@ -657,7 +888,7 @@ pub struct AssessmentRequest {
 /// Record a risk assessment of one of your assets (a hospital).
 #[utoipa::path(post, path = "/assessments", tag = "uploads", request_body = AssessmentRequest,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, description = "Recorded", body = Object),
+    responses((status = 201, description = "Recorded", body = baton_store::ImportSummary),
         (status = 403, description = "Not a hospital", body = ErrorBody),
         (status = 404, description = "Unknown asset", body = ErrorBody),
         (status = 422, description = "Bad assessment", body = ErrorBody)))]
@@ -702,7 +933,7 @@ async fn record_assessment(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SharingRequest {
-    /// nothing | counts | assets
+    #[schema(value_type = Sharing)]
     pub level: String,
 }
 
@@ -735,7 +966,7 @@ async fn set_sharing(
 /// Users of your organization.
 #[utoipa::path(get, path = "/users", tag = "organization",
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Users", body = Vec<Object>),
+    responses((status = 200, description = "Users", body = Vec<baton_store::UserRow>),
         (status = 403, description = "Not an admin", body = ErrorBody)))]
 async fn list_users(
     State(state): State<AppState>,
@@ -749,7 +980,7 @@ async fn list_users(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UserRequest {
     pub email: String,
-    /// admin | analyst | viewer
+    #[schema(value_type = Role)]
     pub role: String,
     /// At least 12 characters; without one the user signs in through OpenID Connect only
     pub password: Option<String>,
@@ -758,7 +989,7 @@ pub struct UserRequest {
 /// Add a user to your organization.
 #[utoipa::path(post, path = "/users", tag = "organization", request_body = UserRequest,
     security(("bearer" = []), ("session" = [])),
-    responses((status = 201, description = "Created", body = Object),
+    responses((status = 201, description = "Created", body = baton_store::UserRow),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Bad user", body = ErrorBody)))]
 async fn create_user(
@@ -872,30 +1103,37 @@ pub struct ProveQuery {
     pub from: Option<u64>,
 }
 
+/// An inclusion proof (with `entry`) or a consistency proof (with `from`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Proof {
+    Inclusion(baton_store::InclusionProof),
+    Consistency(baton_store::ConsistencyProof),
+}
+
 /// A proof from the audit log: an entry's inclusion, or consistency since an earlier size.
 /// Entries themselves are for the operator; a proof shows only hashes and the checkpoint.
 #[utoipa::path(get, path = "/log/proof", tag = "log", params(ProveQuery),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "The proof", body = Object),
+    responses((status = 200, description = "The proof", body = Proof),
         (status = 404, description = "No such entry or size", body = ErrorBody),
         (status = 422, description = "Give entry or from", body = ErrorBody)))]
 async fn prove(
     State(state): State<AppState>,
     User(p): User,
     ApiQuery(q): ApiQuery<ProveQuery>,
-) -> Result<ApiJson<serde_json::Value>, ApiError> {
-    let value = match (q.entry, q.from) {
+) -> Result<ApiJson<Proof>, ApiError> {
+    let proof = match (q.entry, q.from) {
         (Some(entry), None) => {
             let mut proof = as_user(&state, &p, move |s| s.prove_inclusion(entry)).await?;
             // The leaf says who did what; only its hash is given out.
             proof.leaf = String::new();
-            serde_json::to_value(proof).unwrap_or_default()
+            Proof::Inclusion(proof)
         }
         (None, Some(from)) => {
-            let proof = as_user(&state, &p, move |s| s.prove_consistency(from)).await?;
-            serde_json::to_value(proof).unwrap_or_default()
+            Proof::Consistency(as_user(&state, &p, move |s| s.prove_consistency(from)).await?)
         }
         _ => return Err(ApiError::unprocessable("give entry or from")),
     };
-    Ok(ApiJson(value))
+    Ok(ApiJson(proof))
 }

@@ -28,6 +28,7 @@ use baton_model::reports::{
     self, DueRow, FleetSummary, GapRow, HistoryRow, LifecycleRow, ResponsibilityRow, Scope,
     TransitionRow,
 };
+use baton_model::vocab::{Party, Stage, Task};
 use baton_store::{LoadedFleet, Principal, Sharing, Store, StoreError, Visibility};
 use chrono::NaiveDate;
 
@@ -426,4 +427,62 @@ pub fn summary(snap: &FleetSnapshot, view: &Visibility, on: NaiveDate) -> FleetS
         }
         s
     })
+}
+
+/// An MDM–HDO agreement overriding who holds a task (`model`/`stage` absent: every model of the
+/// manufacturer / every stage).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct AgreementRow {
+    pub manufacturer: String,
+    pub model: Option<String>,
+    pub hdo: String,
+    pub task: Task,
+    pub stage: Option<Stage>,
+    pub party: Party,
+    pub lead: Option<Party>,
+    pub provider: Option<String>,
+}
+
+/// Agreements that name the view's organization as hospital, manufacturer or provider (the
+/// operator: all), by hospital, manufacturer, model, task and stage.
+pub fn agreements(snap: &FleetSnapshot, view: &Visibility) -> Vec<AgreementRow> {
+    let fleet = &snap.loaded.fleet;
+    let own = snap.organization_index(view);
+    let name = |o: usize| fleet.organizations[o].name.clone();
+    let mut rows: Vec<AgreementRow> = fleet
+        .agreements
+        .iter()
+        .filter(|g| match (view, own) {
+            (Visibility::Operator, _) => true,
+            (_, None) => false,
+            (_, Some(o)) => g.hdo == o || g.manufacturer == o || g.provider == Some(o),
+        })
+        .map(|g| AgreementRow {
+            manufacturer: name(g.manufacturer),
+            model: g.model.map(|m| fleet.models[m].name.clone()),
+            hdo: name(g.hdo),
+            task: g.task,
+            stage: g.stage,
+            party: g.party,
+            lead: g.lead,
+            provider: g.provider.map(name),
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (
+            &a.hdo,
+            &a.manufacturer,
+            &a.model,
+            a.task.key(),
+            a.stage.map(Stage::key),
+        )
+            .cmp(&(
+                &b.hdo,
+                &b.manufacturer,
+                &b.model,
+                b.task.key(),
+                b.stage.map(Stage::key),
+            ))
+    });
+    rows
 }

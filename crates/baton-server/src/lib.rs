@@ -19,6 +19,8 @@ pub mod openapi;
 pub mod pool;
 pub mod principal;
 pub mod ratelimit;
+pub mod report_routes;
+pub mod schemas;
 pub mod serve;
 pub mod session;
 

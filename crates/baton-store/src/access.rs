@@ -16,6 +16,7 @@ use crate::{StoreError, hex, now_utc};
 /// What a user may do within their organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     Viewer,
     Analyst,
@@ -97,6 +98,7 @@ impl Principal {
 
 /// One user, as `baton admin user list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
@@ -128,6 +130,7 @@ pub struct TokenRow {
 /// How much of an HDO's installed base a manufacturer sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Sharing {
     Nothing,
     Counts,

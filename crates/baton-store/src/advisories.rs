@@ -27,6 +27,7 @@ pub struct AdvisoryDoc {
 
 /// What an advisory import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdvisoryImport {
     pub advisories: usize,
     /// Stored for the first time and now current.

@@ -337,6 +337,7 @@ fn tree(db: &mut Db) -> Result<MerkleTree, StoreError> {
 
 /// An inclusion proof of entry `index` in the tree of the latest checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InclusionProof {
     pub index: u64,
     pub leaf: String,
@@ -385,6 +386,7 @@ pub(crate) fn prove(db: &mut Db, index: u64) -> Result<InclusionProof, StoreErro
 
 /// A consistency proof from an earlier tree size to the latest checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsistencyProof {
     pub old_size: u64,
     pub old_root: String,

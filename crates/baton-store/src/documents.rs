@@ -102,6 +102,7 @@ pub(crate) fn store_blob(db: &mut Db, bytes: &[u8]) -> Result<String, StoreError
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentSummary {
     pub release: String,
     pub kind: DocumentKind,
@@ -240,6 +241,7 @@ pub(crate) fn components(db: &mut Db, sbom: i64) -> Result<Vec<ComponentRow>, St
 
 /// What an SBOM import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SbomImport {
     pub release: String,
     pub sha256: String,

@@ -17,6 +17,7 @@ use crate::db::{Db, Value};
 
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     pub kind: &'static str,
     pub file: String,

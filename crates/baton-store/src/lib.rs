@@ -1437,6 +1437,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Who holds a task: the party, the lead when shared, and the provider acting for it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyRef {
     pub party: baton_model::Party,
     pub lead: Option<baton_model::Party>,
@@ -1457,6 +1458,7 @@ pub struct FindingCount {
 
 /// One row of `baton affected`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AffectedRow {
     pub organization: String,
     pub asset_id: String,

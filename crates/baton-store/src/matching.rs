@@ -44,6 +44,7 @@ pub(crate) enum Scope {
 
 /// What a matching run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatchSummary {
     pub releases: usize,
     pub advisories: usize,
@@ -101,6 +102,7 @@ impl ComponentBase {
 
 /// A reviewed, proposed or rejected identity of a component.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Identity {
     pub id: i64,
     pub component_id: i64,

@@ -26,6 +26,7 @@ pub enum NoticeTarget {
 
 /// What one notice changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeApplied {
     pub target: String,
     pub format: String,

@@ -128,6 +128,7 @@ impl Default for Page {
 
 /// One asset as the API lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssetRow {
     pub organization: String,
     pub asset_id: String,

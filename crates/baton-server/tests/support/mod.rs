@@ -2,6 +2,7 @@
 //! own runtime thread, so tests can use a blocking HTTP client.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod oidc_provider;
 
 use std::net::SocketAddr;
