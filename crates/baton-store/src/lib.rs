@@ -1196,7 +1196,7 @@ impl Store {
             .unwrap_or_default();
         let rows = self.db.query(
             &format!(
-                "SELECT f.release_id, CASE WHEN f.score_rank >= 90 THEN 0 WHEN f.score_rank >= 70 THEN 1 WHEN f.score_rank >= 40 THEN 2 WHEN f.score_rank >= 1 THEN 3 WHEN f.score_rank = 0 THEN 4 ELSE 5 END AS severity, COUNT(*), SUM(CASE WHEN f.status IN ('affected', 'under_investigation') THEN 1 ELSE 0 END), SUM(f.kev) FROM findings f WHERE f.present = 1{cond} GROUP BY f.release_id, 2"
+                "SELECT f.release_id, CAST(CASE WHEN f.score_rank >= 90 THEN 0 WHEN f.score_rank >= 70 THEN 1 WHEN f.score_rank >= 40 THEN 2 WHEN f.score_rank >= 1 THEN 3 WHEN f.score_rank = 0 THEN 4 ELSE 5 END AS BIGINT) AS severity, COUNT(*), CAST(SUM(CASE WHEN f.status IN ('affected', 'under_investigation') THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(f.kev) AS BIGINT) FROM findings f WHERE f.present = 1{cond} GROUP BY f.release_id, 2"
             ),
             &params,
         )?;

@@ -114,3 +114,88 @@ pub fn all() -> Vec<TestDatabase> {
     v.extend(postgres());
     v
 }
+
+/// A small fleet the access tests of the API and the web pages share: two hospitals (General
+/// Hospital, City Clinic), two manufacturers (Acme Medical, Other Corp), a provider (ServiceCo)
+/// that patches City Clinic's monitors, and a CSAF advisory with findings on every release.
+pub mod sample {
+    use baton_model::OrgKind;
+
+    use crate::{AdvisoryDoc, ImportKind, Store, StoreError};
+
+    pub const GH: &str = "General Hospital";
+    pub const CC: &str = "City Clinic";
+    pub const ACME: &str = "Acme Medical";
+    pub const SERVICE: &str = "ServiceCo";
+    pub const CVE: &str = "CVE-2026-0001";
+
+    /// The day the sample is imported on.
+    pub fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default()
+    }
+
+    pub const MODELS: &str = "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced
+Acme Medical,Pump 9,,,infusion pump,high,,,,,
+Other Corp,Monitor 1,,,monitor,high,,,,,
+";
+
+    /// City Clinic alone runs Monitor 1 3.0: that finding is outside General Hospital's view.
+    pub const ASSETS: &str = "asset_id,organization,manufacturer,model,software_version,serial,udi,site,department,network_zone,status
+gh-1,General Hospital,Acme Medical,Pump 9,1.0,,,,,,in-use
+gh-2,General Hospital,Acme Medical,Pump 9,1.0,,,,,,in-use
+gh-3,General Hospital,Other Corp,Monitor 1,2.0,,,,,,in-use
+cc-1,City Clinic,Acme Medical,Pump 9,1.0,,,,,,in-use
+cc-2,City Clinic,Other Corp,Monitor 1,2.0,,,,,,in-use
+cc-3,City Clinic,Other Corp,Monitor 1,3.0,,,,,,in-use
+";
+
+    /// ServiceCo patches City Clinic's Monitor 1s.
+    pub const AGREEMENTS: &str = "manufacturer,model,hdo,task,stage,party,lead,provider
+Other Corp,Monitor 1,City Clinic,deploy-patches,,third-party,,ServiceCo
+";
+
+    /// An advisory on every Acme Pump 9 1.0 and Other Corp Monitor 1 2.0 and 3.0.
+    pub const ADVISORY: &str = r#"{
+  "document": {"category": "csaf_security_advisory", "csaf_version": "2.0", "title": "t",
+    "publisher": {"category": "vendor", "name": "Acme Medical", "namespace": "https://acme.example"},
+    "tracking": {"id": "ACME-1", "status": "final", "version": "1", "initial_release_date": "2026-01-01T00:00:00Z",
+      "current_release_date": "2026-01-01T00:00:00Z", "revision_history": [{"number": "1", "date": "2026-01-01T00:00:00Z", "summary": "s"}]}},
+  "product_tree": {"branches": [
+    {"category": "vendor", "name": "Acme Medical", "branches": [{"category": "product_name", "name": "Pump 9",
+      "branches": [{"category": "product_version", "name": "1.0", "product": {"product_id": "P1", "name": "Acme Medical Pump 9 1.0"}}]}]},
+    {"category": "vendor", "name": "Other Corp", "branches": [{"category": "product_name", "name": "Monitor 1",
+      "branches": [{"category": "product_version", "name": "2.0", "product": {"product_id": "P2", "name": "Other Corp Monitor 1 2.0"}},
+                   {"category": "product_version", "name": "3.0", "product": {"product_id": "P3", "name": "Other Corp Monitor 1 3.0"}}]}]}
+  ]},
+  "vulnerabilities": [{"cve": "CVE-2026-0001", "product_status": {"known_affected": ["P1", "P2", "P3"]}}]
+}"#;
+
+    /// The advisory text as documents to import.
+    pub fn advisory_docs(file: &str, text: &str) -> Result<Vec<AdvisoryDoc>, StoreError> {
+        let parsed = baton_advisories::parse(file, text.as_bytes())
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(parsed
+            .advisories
+            .into_iter()
+            .map(|advisory| AdvisoryDoc {
+                file: file.to_string(),
+                advisory,
+            })
+            .collect())
+    }
+
+    /// Load the sample into a store and make Acme Medical a manufacturer organization.
+    pub fn load(store: &mut Store) -> Result<(), StoreError> {
+        store.import(ImportKind::Models, "models.csv", MODELS.as_bytes(), day())?;
+        store.import(ImportKind::Assets, "assets.csv", ASSETS.as_bytes(), day())?;
+        store.import(
+            ImportKind::Agreements,
+            "agreements.csv",
+            AGREEMENTS.as_bytes(),
+            day(),
+        )?;
+        store.import_advisories(&advisory_docs("acme.json", ADVISORY)?, None)?;
+        store.create_organization(ACME, OrgKind::Mdm)?;
+        Ok(())
+    }
+}

@@ -122,14 +122,19 @@ struct LoginPage {
     providers: Vec<String>,
 }
 
-pub async fn login_form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
-    login_page(
-        &state,
-        safe_next(q.next.as_deref()),
-        String::new(),
-        None,
-        StatusCode::OK,
-    )
+pub async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    // Already signed in: straight on.
+    if let Some(token) = state.cookies().session_token(&headers).map(str::to_string)
+        && let Ok(Ok(Some(_))) = state.pool().run(move |s| s.session(&token)).await
+    {
+        return render::see_other(&next);
+    }
+    login_page(&state, next, String::new(), None, StatusCode::OK)
 }
 
 fn login_page(
@@ -165,8 +170,10 @@ pub async fn login(
     headers: HeaderMap,
     axum::Form(form): axum::Form<LoginForm>,
 ) -> Response {
-    // No session yet: the origin checks are what apply.
-    if let Err(res) = check_form(&state, &headers, "") {
+    // Signing in needs no session: the origin checks are what apply, whatever cookie is sent.
+    let mut unsigned = headers.clone();
+    unsigned.remove(header::COOKIE);
+    if let Err(res) = check_form(&state, &unsigned, "") {
         return res;
     }
     let ip = baton_server::client::client_ip(peer, &headers, &state.config().trusted_proxies);

@@ -42,6 +42,14 @@ pub fn router(state: AppState) -> Router {
         .route("/models/{manufacturer}/{model}", get(pages::model))
         .route("/uploads", get(pages::uploads).post(pages::upload))
         .route("/settings", get(pages::settings))
+        .route(
+            "/agreements",
+            get(pages::agreements).post(pages::save_agreement),
+        )
+        .route(
+            "/capabilities",
+            get(pages::capabilities).post(pages::save_capabilities),
+        )
         .route("/settings/sharing", post(pages::set_sharing))
         .route("/settings/users", post(pages::create_user))
         .route("/settings/tokens", post(pages::create_token))

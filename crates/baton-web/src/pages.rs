@@ -1605,3 +1605,259 @@ fn party_text(
     }
     text
 }
+
+// ---- agreements and capabilities ---------------------------------------------------------------
+
+/// One CSV line, every field quoted.
+fn csv_line(fields: &[&str]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|f| format!("\"{}\"", f.replace('"', "\"\"")))
+        .collect();
+    format!("{}\n", quoted.join(","))
+}
+
+pub struct AgreementItem {
+    pub manufacturer: String,
+    pub model: String,
+    pub hdo: String,
+    pub task: String,
+    pub stage: String,
+    pub party: String,
+    pub lead: String,
+    pub provider: String,
+}
+
+#[derive(Template)]
+#[template(path = "agreements.html")]
+struct AgreementsPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    rows: Vec<AgreementItem>,
+    manufacturers: Vec<String>,
+    providers: Vec<String>,
+    tasks: Vec<&'static str>,
+    stages: Vec<&'static str>,
+    parties: Vec<&'static str>,
+    can_edit: bool,
+    saved: bool,
+}
+
+pub async fn agreements(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    Query(q): Query<SavedQuery>,
+) -> Response {
+    let snap = match crate::dashboard::snapshot(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let view = Visibility::of(&signed.principal);
+    let rows = baton_server::fleet::agreements(&snap, &view)
+        .into_iter()
+        .map(|a| AgreementItem {
+            manufacturer: a.manufacturer,
+            model: a.model.unwrap_or_else(|| "every model".into()),
+            hdo: a.hdo,
+            task: a.task.key().to_string(),
+            stage: a
+                .stage
+                .map(|s| s.key().to_string())
+                .unwrap_or_else(|| "every stage".into()),
+            party: a.party.key().to_string(),
+            lead: a.lead.map(|l| l.key().to_string()).unwrap_or_default(),
+            provider: a.provider.unwrap_or_default(),
+        })
+        .collect();
+    let found = run(&state, &signed.principal, what("GET", &uri), |s| {
+        s.organizations()
+    })
+    .await;
+    let organizations = match found {
+        Ok(o) => o,
+        Err(res) => return res,
+    };
+    let names = |kind: OrgKind| {
+        organizations
+            .iter()
+            .filter(|o| o.kind == kind)
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+    };
+    render::html(&AgreementsPage {
+        can_edit: signed.principal.can_write() && signed.principal.kind == OrgKind::Hdo,
+        me: signed.me(),
+        section: "settings",
+        today: today(),
+        rows,
+        manufacturers: names(OrgKind::Mdm),
+        providers: names(OrgKind::ThirdParty),
+        tasks: baton_model::Task::ALL.iter().map(|t| t.key()).collect(),
+        stages: baton_model::Stage::ALL.iter().map(|s| s.key()).collect(),
+        parties: baton_model::Party::ALL.iter().map(|p| p.key()).collect(),
+        saved: q.saved.is_some(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AgreementForm {
+    pub csrf: String,
+    pub manufacturer: String,
+    pub model: Option<String>,
+    pub task: String,
+    pub stage: Option<String>,
+    pub party: String,
+    pub lead: Option<String>,
+    pub provider: Option<String>,
+}
+
+/// Add or change one agreement cell of the hospital's own, through the agreements import (so it
+/// is checked, stored and logged exactly like a row of `agreements.csv`).
+pub async fn save_agreement(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AgreementForm>,
+) -> Response {
+    if let Err(res) = check_form(&state, &headers, &form.csrf) {
+        return res;
+    }
+    let p = signed.principal.clone();
+    if !(p.can_write() && p.kind == OrgKind::Hdo) {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "A hospital's analyst or admin records its agreements.",
+        );
+    }
+    let opt = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or("").to_string();
+    let mut csv = baton_formats::inventory::AGREEMENT_COLUMNS.join(",");
+    csv.push('\n');
+    csv.push_str(&csv_line(&[
+        form.manufacturer.trim(),
+        &opt(&form.model),
+        &p.organization,
+        form.task.trim(),
+        &opt(&form.stage),
+        form.party.trim(),
+        &opt(&form.lead),
+        &opt(&form.provider),
+    ]));
+    match run(&state, &p, what("POST", &uri), move |s| {
+        s.import(
+            ImportKind::Agreements,
+            "agreement form",
+            csv.as_bytes(),
+            today(),
+        )
+    })
+    .await
+    {
+        Ok(_) => render::see_other("/agreements?saved=1"),
+        Err(res) => res,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "capabilities.html")]
+struct CapabilitiesPage {
+    me: Me,
+    section: &'static str,
+    today: chrono::NaiveDate,
+    rows: Vec<(&'static str, Option<bool>)>,
+    saved: bool,
+}
+
+pub async fn capabilities(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<SavedQuery>,
+) -> Response {
+    let snap = match crate::dashboard::snapshot(&state).await {
+        Ok(s) => s,
+        Err(res) => return res,
+    };
+    let fleet = &snap.loaded().fleet;
+    let own = snap
+        .loaded()
+        .org_ids
+        .iter()
+        .position(|id| *id == signed.principal.organization_id);
+    let rows = baton_model::Task::ALL
+        .iter()
+        .map(|t| {
+            let declared = fleet
+                .capabilities
+                .iter()
+                .rev()
+                .find(|c| Some(c.organization) == own && c.task == *t)
+                .map(|c| c.capable);
+            (t.key(), declared)
+        })
+        .collect();
+    render::html(&CapabilitiesPage {
+        me: signed.me(),
+        section: "settings",
+        today: today(),
+        rows,
+        saved: q.saved.is_some(),
+    })
+}
+
+/// Declare what the organization can do, task by task, through the capabilities import.
+pub async fn save_capabilities(
+    State(state): State<AppState>,
+    signed: Signed,
+    uri: OriginalUri,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Response {
+    let csrf = form
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if let Err(res) = check_form(&state, &headers, csrf) {
+        return res;
+    }
+    let p = signed.principal.clone();
+    if !p.can_write() {
+        return render::error_page(
+            StatusCode::FORBIDDEN,
+            "Declaring capabilities needs the analyst or admin role.",
+        );
+    }
+    let mut csv = baton_formats::inventory::CAPABILITY_COLUMNS.join(",");
+    csv.push('\n');
+    let mut rows = 0;
+    for (key, value) in &form {
+        let Some(task) = key.strip_prefix("task:") else {
+            continue;
+        };
+        let capable = match value.as_str() {
+            "yes" => "true",
+            "no" => "false",
+            _ => continue,
+        };
+        csv.push_str(&csv_line(&[&p.organization, task, capable]));
+        rows += 1;
+    }
+    if rows == 0 {
+        return render::see_other("/capabilities");
+    }
+    match run(&state, &p, what("POST", &uri), move |s| {
+        s.import(
+            ImportKind::Capabilities,
+            "capabilities form",
+            csv.as_bytes(),
+            today(),
+        )
+    })
+    .await
+    {
+        Ok(_) => render::see_other("/capabilities?saved=1"),
+        Err(res) => res,
+    }
+}
