@@ -35,29 +35,35 @@ const MAX_HORIZON: u32 = 36_500;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OnQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReportQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HorizonQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
     /// Also what falls within this many days after the date, 0–36500
+    #[param(maximum = 36500)]
     pub horizon: Option<u32>,
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
