@@ -606,28 +606,33 @@ pub fn summary(fleet: &Fleet, on: NaiveDate, scope: Scope) -> FleetSummary {
     }
 }
 
-/// Releases a scope sees: an MDM its own models' releases, an HDO the releases its assets run.
-fn release_visible(fleet: &Fleet, scope: Scope, release: usize, run_by: &[Vec<usize>]) -> bool {
-    match scope.organization {
-        None => true,
-        Some(o) => {
-            fleet.models[fleet.releases[release].model].manufacturer == o
-                || run_by[release].contains(&o)
+/// Releases a scope sees, by index: an MDM its own models' releases, and any scope the releases
+/// its assets in use run (an HDO its own assets'; with a mask, the mask's).
+fn visible_releases(fleet: &Fleet, scope: Scope) -> Vec<bool> {
+    if scope.organization.is_none() && scope.assets.is_none() {
+        return vec![true; fleet.releases.len()];
+    }
+    let mut seen = vec![false; fleet.releases.len()];
+    if let Some(o) = scope.organization {
+        for (r, release) in fleet.releases.iter().enumerate() {
+            if fleet.models[release.model].manufacturer == o {
+                seen[r] = true;
+            }
         }
     }
-}
-
-/// Organizations running each release (assets in use).
-fn release_operators(fleet: &Fleet) -> Vec<Vec<usize>> {
-    let mut run_by: Vec<Vec<usize>> = vec![Vec::new(); fleet.releases.len()];
-    for a in fleet.assets.iter().filter(|a| active(a)) {
+    for (i, a) in fleet.assets.iter().enumerate() {
+        let runs = match scope.assets {
+            Some(mask) => mask.get(i).copied().unwrap_or(false),
+            None => scope.organization == Some(a.organization),
+        };
         if let Some(r) = a.release
-            && !run_by[r].contains(&a.organization)
+            && runs
+            && active(a)
         {
-            run_by[r].push(a.organization);
+            seen[r] = true;
         }
     }
-    run_by
+    seen
 }
 
 /// A missing document and the passage that expects it.
@@ -652,7 +657,7 @@ pub struct DocsRow {
 
 /// Per release, the documentation present and what its stage expects but is missing.
 pub fn docs(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<DocsRow> {
-    let run_by = release_operators(fleet);
+    let visible = visible_releases(fleet, scope);
     let mut present: Vec<Vec<crate::vocab::DocumentKind>> = vec![Vec::new(); fleet.releases.len()];
     for d in &fleet.documents {
         if !present[d.release].contains(&d.kind) {
@@ -660,7 +665,7 @@ pub fn docs(fleet: &Fleet, on: NaiveDate, scope: Scope) -> Vec<DocsRow> {
         }
     }
     let mut rows: Vec<DocsRow> = (0..fleet.releases.len())
-        .filter(|r| release_visible(fleet, scope, *r, &run_by))
+        .filter(|r| visible[*r])
         .map(|r| {
             let release = &fleet.releases[r];
             let model = &fleet.models[release.model];
@@ -716,7 +721,7 @@ pub fn unsupported(
     scope: Scope,
     per_asset: bool,
 ) -> Vec<UnsupportedRow> {
-    let run_by = release_operators(fleet);
+    let visible = visible_releases(fleet, scope);
     let mut by_release: Vec<Vec<(usize, String)>> = vec![Vec::new(); fleet.releases.len()];
     for (i, c) in fleet.components.iter().enumerate() {
         if let Some(reason) = crate::support::unsupported_reason(
@@ -776,7 +781,7 @@ pub fn unsupported(
         }
     } else {
         for (r, comps) in by_release.iter().enumerate() {
-            if comps.is_empty() || !release_visible(fleet, scope, r, &run_by) {
+            if comps.is_empty() || !visible[r] {
                 continue;
             }
             let stage = fleet.release_milestones(r).stage_on(on);

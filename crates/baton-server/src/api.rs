@@ -258,6 +258,7 @@ pub struct PageQuery {
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -336,7 +337,10 @@ pub struct FindingsQuery {
     pub vulnerability: Option<String>,
     /// critical | high | medium | low | none | unscored (CVSS qualitative rating)
     pub severity: Option<String>,
+    /// Rows to skip [default 0]
     pub offset: Option<usize>,
+    /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -802,7 +806,8 @@ pub struct Mds2Imported {
 
 /// Upload the MDS2 form (HN 1-2019 xlsx) of one of your releases (a manufacturer).
 #[utoipa::path(post, path = "/mds2", tag = "uploads", params(Mds2Query),
-    request_body(content = String, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    request_body(content = String, content_type = "application/octet-stream",
+        description = "The workbook (.xlsx) as it is"),
     security(("bearer" = []), ("session" = [])),
     responses((status = 200, description = "Stored", body = Mds2Imported),
         (status = 403, description = "Not your release", body = ErrorBody),
@@ -1009,6 +1014,7 @@ async fn create_user(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Days until it expires, 1–3650
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_days: i64,
     /// read | write [default read]
     pub scope: Option<String>,

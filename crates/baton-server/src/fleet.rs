@@ -25,8 +25,8 @@ use std::time::{Duration, Instant};
 
 use baton_model::OrgKind;
 use baton_model::reports::{
-    self, DueRow, FleetSummary, GapRow, HistoryRow, LifecycleRow, ResponsibilityRow, Scope,
-    TransitionRow,
+    self, DocsRow, DueRow, FleetSummary, GapRow, HistoryRow, LifecycleRow, ResponsibilityRow,
+    Scope, TransitionRow, UnsupportedRow,
 };
 use baton_model::vocab::{Party, Stage, Task};
 use baton_store::{LoadedFleet, Principal, Sharing, Store, StoreError, Visibility};
@@ -407,6 +407,27 @@ pub fn transitions(
 ) -> Vec<TransitionRow> {
     snap.with_scope(view, false, |scope| {
         reports::transitions(&snap.loaded.fleet, on, horizon, scope)
+    })
+}
+
+/// Per release the view sees (a manufacturer its own, others those their assets run): the
+/// documentation present, and what its stage expects but is missing.
+pub fn docs(snap: &FleetSnapshot, view: &Visibility, on: NaiveDate) -> Vec<DocsRow> {
+    snap.with_scope(view, false, |scope| {
+        reports::docs(&snap.loaded.fleet, on, scope)
+    })
+}
+
+/// Components of the current SBOMs of the releases the view sees that lost support; with
+/// `per_asset`, one row per asset it sees running them.
+pub fn unsupported(
+    snap: &FleetSnapshot,
+    view: &Visibility,
+    on: NaiveDate,
+    per_asset: bool,
+) -> Vec<UnsupportedRow> {
+    snap.with_scope(view, false, |scope| {
+        reports::unsupported(&snap.loaded.fleet, on, scope, per_asset)
     })
 }
 

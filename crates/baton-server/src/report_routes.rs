@@ -1,10 +1,11 @@
 //! The reports under `/api/v1`: lifecycle, an asset's responsibilities and history, gaps, due,
-//! transitions, the summary and agreements. Each reads the cached fleet ([`crate::fleet`])
+//! transitions, the summary, agreements, documentation and unsupported components. Each reads the cached fleet ([`crate::fleet`])
 //! through the caller's view, on today's date unless `on` says otherwise.
 
 use axum::extract::State;
 use baton_model::reports::{
-    DueRow, FleetSummary, GapRow, HistoryRow, LifecycleRow, ResponsibilityRow, TransitionRow,
+    DocsRow, DueRow, FleetSummary, GapRow, HistoryRow, LifecycleRow, ResponsibilityRow,
+    TransitionRow, UnsupportedRow,
 };
 use baton_store::{Principal, StoreError, Visibility};
 use chrono::{Datelike, NaiveDate};
@@ -28,6 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(transitions))
         .routes(routes!(report))
         .routes(routes!(agreements))
+        .routes(routes!(docs))
+        .routes(routes!(unsupported))
 }
 
 /// Longest horizon accepted, in days (a century).
@@ -35,29 +38,35 @@ const MAX_HORIZON: u32 = 36_500;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OnQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReportQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct HorizonQuery {
-    /// The report's date, YYYY-MM-DD [default today, UTC]
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
     pub on: Option<String>,
     /// Also what falls within this many days after the date, 0–36500
+    #[param(maximum = 36500)]
     pub horizon: Option<u32>,
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
 }
 
@@ -155,6 +164,16 @@ paged!(
     /// A page of `due`.
     DuePage,
     DueRow
+);
+paged!(
+    /// A page of `docs`.
+    DocsPage,
+    DocsRow
+);
+paged!(
+    /// A page of `unsupported`.
+    UnsupportedPage,
+    UnsupportedRow
 );
 paged!(
     /// A page of `transitions`.
@@ -329,4 +348,56 @@ async fn agreements(
 ) -> Result<ApiJson<Vec<AgreementRow>>, ApiError> {
     let (snap, view) = fleet_for(&state, &p).await?;
     Ok(ApiJson(fleet::agreements(&snap, &view)))
+}
+
+/// Per release you see (a manufacturer its own; a hospital or provider those its assets run):
+/// the documentation present, and what its stage expects but is missing (N70 §7.1.1, FDA).
+#[utoipa::path(get, path = "/docs", tag = "reports", params(ReportQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "A page of releases", body = DocsPage),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Bad date or page", body = ErrorBody)))]
+async fn docs(
+    State(state): State<AppState>,
+    User(p): User,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<ApiJson<DocsPage>, ApiError> {
+    let on = report_date(q.on.as_deref())?;
+    crate::api::page(q.offset, q.limit)?;
+    let (snap, view) = fleet_for(&state, &p).await?;
+    let rows = fleet::docs(&snap, &view, on);
+    Ok(ApiJson(cut(rows, q.offset, q.limit)?.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UnsupportedQuery {
+    /// The report's date, YYYY-MM-DD, 1900–2200 [default today, UTC]
+    #[param(format = Date)]
+    pub on: Option<String>,
+    /// One row per asset you see running the release, instead of one per release
+    pub per_asset: Option<bool>,
+    /// Rows to skip [default 0]
+    pub offset: Option<usize>,
+    /// Rows to return, 1–1000 [default 100]
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<usize>,
+}
+
+/// Components of the current SBOMs of releases you see that lost support on the date, and the
+/// stage N70 §5.5 asks to review the device for.
+#[utoipa::path(get, path = "/unsupported", tag = "reports", params(UnsupportedQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses((status = 200, description = "A page of components", body = UnsupportedPage),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 422, description = "Bad date or page", body = ErrorBody)))]
+async fn unsupported(
+    State(state): State<AppState>,
+    User(p): User,
+    ApiQuery(q): ApiQuery<UnsupportedQuery>,
+) -> Result<ApiJson<UnsupportedPage>, ApiError> {
+    let on = report_date(q.on.as_deref())?;
+    crate::api::page(q.offset, q.limit)?;
+    let (snap, view) = fleet_for(&state, &p).await?;
+    let rows = fleet::unsupported(&snap, &view, on, q.per_asset.unwrap_or(false));
+    Ok(ApiJson(cut(rows, q.offset, q.limit)?.into()))
 }

@@ -99,6 +99,13 @@ impl Server {
         .await?;
         tracing::info!(database = %config.database_url.redacted(), "database open");
         let state = AppState::new(config.clone(), pool);
+        // Read the fleet while the first requests are on their way; they wait for it if early.
+        let warm = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = warm.fleet().current(warm.pool()).await {
+                tracing::warn!(error = %e.message(), "cannot read the fleet yet");
+            }
+        });
         Server::bind_app(&config, build(state)).await
     }
 

@@ -84,6 +84,8 @@ fn protected_routes() -> Vec<(&'static str, String, Option<Body>)> {
         ("GET", "/api/v1/transitions?horizon=x".into(), None),
         ("GET", "/api/v1/report".into(), None),
         ("GET", "/api/v1/agreements".into(), None),
+        ("GET", "/api/v1/docs?limit=0".into(), None),
+        ("GET", "/api/v1/unsupported?per_asset=maybe".into(), None),
         (
             "GET",
             "/api/v1/assets/General%20Hospital/gh-1/responsibilities".into(),

@@ -197,6 +197,33 @@ fn each_organization_sees_its_own_reports() {
         );
         assert_eq!(rows.as_array().unwrap().len(), 16, "{rows}");
 
+        // Documentation, per release: a manufacturer its own, others those their assets run.
+        let releases = |key: &str| -> Vec<String> {
+            items(&ok(&fx, key, &format!("/api/v1/docs?{ON}")))
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}@{}",
+                        r["model"].as_str().unwrap(),
+                        r["version"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(releases("gh-viewer"), ["Pump 9@1.0", "Monitor 1@2.0"]);
+        assert_eq!(
+            releases("cc-viewer"),
+            ["Pump 9@1.0", "Monitor 1@2.0", "Monitor 1@3.0"]
+        );
+        assert_eq!(releases("svc-viewer"), ["Monitor 1@2.0", "Monitor 1@3.0"]);
+        assert_eq!(releases("acme-viewer"), ["Pump 9@1.0"]);
+        for key in ["gh-viewer", "svc-viewer", "acme-viewer"] {
+            for query in ["", "&per_asset=true"] {
+                let rows = items(&ok(&fx, key, &format!("/api/v1/unsupported?{ON}{query}")));
+                assert!(rows.is_empty(), "{key}: {rows:?}");
+            }
+        }
+
         // Agreements: those naming the organization.
         let agreements = |key: &str| ok(&fx, key, "/api/v1/agreements").as_array().unwrap().len();
         assert_eq!(
@@ -412,6 +439,11 @@ fn manufacturers_upload_notices_documents_and_mds2_for_their_own_releases() {
         let r = post(&fx, "acme-analyst", document, b"%PDF-1.7 report");
         expect(&fx, &r, 200, "document");
         assert_eq!(r.json()["kind"], "security-test-report");
+        for key in ["acme-viewer", "gh-viewer"] {
+            let docs = items(&ok(&fx, key, &format!("/api/v1/docs?{ON}")));
+            let pump = docs.iter().find(|d| d["model"] == "Pump 9").unwrap();
+            assert_eq!(pump["present"], json!(["security-test-report"]), "{key}");
+        }
         let r = post(&fx, "acme-admin", mds2, &form);
         expect(&fx, &r, 200, "mds2");
         assert_eq!(r.json()["new"], true);
