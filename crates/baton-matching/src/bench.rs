@@ -528,6 +528,8 @@ struct World {
     osv_packages: usize,
     /// NVD products that have advisories, about four advisories each.
     nvd_products: usize,
+    /// Percent of SBOM packages drawn from those with advisories.
+    vulnerable_percent: u64,
 }
 
 /// Package and product numbers from here on never appear in an advisory.
@@ -542,6 +544,7 @@ impl World {
             nvd_advisories,
             osv_packages: (osv_advisories / 3).max(12),
             nvd_products: (nvd_advisories / 4).max(10),
+            vulnerable_percent: 6,
         }
     }
 
@@ -611,9 +614,9 @@ impl World {
             let roll = rng.below(100);
             let version = random_triple(&mut rng);
             if roll < 84 {
-                // A package: one in sixteen has advisories.
+                // A package: one in sixteen has advisories (by default).
                 let eco = *rng.pick(&ECOS);
-                let base = if rng.chance(6) {
+                let base = if rng.chance(self.vulnerable_percent) {
                     rng.below(self.osv_packages / ECOS.len())
                 } else {
                     CLEAN_BASE / ECOS.len() + rng.below(1_000_000)
@@ -1193,13 +1196,16 @@ fn compare_vers(
 
 /// Data for the fleet benchmark: `advisories` generated advisories (OSV and NVD shapes, as
 /// `bench match` makes them) and a pool of `distinct` components that releases draw their SBOMs
-/// from (packages by purl, some with advisories; applications and devices by CPE).
+/// from (packages by purl, `vulnerable_percent` of them with advisories, 6 as `bench match`
+/// draws them; applications and devices by CPE).
 pub fn fleet_data(
     advisories: usize,
     distinct: usize,
+    vulnerable_percent: u64,
     seed: u64,
 ) -> (Vec<Advisory>, Vec<Component>) {
-    let world = World::new(advisories);
+    let mut world = World::new(advisories);
+    world.vulnerable_percent = vulnerable_percent.min(100);
     let generated = world.advisories(seed);
     let pool = world.sbom(distinct, seed ^ 0x5eed, "pool").components;
     (generated, pool)

@@ -5,12 +5,16 @@
 //! it is still sound. A PostgreSQL connection that closed, or a SQLite connection whose file was
 //! deleted or replaced, is dropped and a new one opened on the next call. A missing SQLite file is
 //! never created again after startup: that would silently serve an empty database.
+//!
+//! The connection that authenticated a request can be leased to it ([`Pool::run_and_lease`],
+//! [`Pool::leasing`]): the handler's first `run` then uses it without queueing for a connection
+//! a second time. Every connection shares one [`ReadCache`].
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use baton_store::{Db, Store, Target};
+use baton_store::{Db, ReadCache, Store, Target};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::config::DatabaseUrl;
@@ -54,6 +58,69 @@ struct Inner {
     permits: Arc<Semaphore>,
     timeout: Duration,
     size: usize,
+    cache: ReadCache,
+}
+
+/// A connection and its slot in the pool, held by one request.
+struct Held {
+    conn: Conn,
+    permit: OwnedSemaphorePermit,
+}
+
+/// The connection that authenticated a request, kept for the request's first database call and
+/// given back to the pool when the request ends if no call took it.
+pub struct Lease {
+    pool: Arc<Inner>,
+    held: Mutex<Option<Held>>,
+}
+
+impl Lease {
+    fn take(&self, pool: &Arc<Inner>) -> Option<Held> {
+        if !Arc::ptr_eq(&self.pool, pool) {
+            return None;
+        }
+        self.held.lock().ok()?.take()
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let held = self.held.get_mut().ok().and_then(Option::take);
+        if let Some(mut held) = held {
+            if self.pool.sound(&mut held.conn) {
+                self.pool.put(held.conn);
+            } else {
+                close_off_runtime(vec![held.conn]);
+            }
+        }
+    }
+}
+
+/// Close connections where blocking is allowed: a PostgreSQL client's close blocks on its own
+/// runtime, which panics on a thread that drives async tasks.
+fn close_off_runtime(conns: Vec<Conn>) {
+    if conns.is_empty() {
+        return;
+    }
+    if tokio::runtime::Handle::try_current().is_ok() {
+        let _ = std::thread::Builder::new()
+            .name("baton-pool-close".into())
+            .spawn(move || drop(conns));
+    } else {
+        drop(conns);
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let idle = self.idle.get_mut().map(std::mem::take).unwrap_or_default();
+        close_off_runtime(idle);
+    }
+}
+
+tokio::task_local! {
+    /// The lease of the request this task serves.
+    static LEASED: Lease;
 }
 
 #[derive(Clone)]
@@ -81,6 +148,7 @@ impl Inner {
         let mut store = Store::open_with_key(self.url.expose(), self.log_key.clone())
             .map_err(PoolError::Open)?;
         store.set_siem(self.siem.clone());
+        store.set_read_cache(Some(self.cache.clone()));
         let file = self.sqlite_path.as_deref().and_then(file_id);
         Ok(Conn { store, file })
     }
@@ -90,7 +158,7 @@ impl Inner {
             return conn.file.is_some() && file_id(path) == conn.file;
         }
         match conn.store.db() {
-            Db::Postgres(client) => !client.is_closed(),
+            Db::Postgres(pg) => !pg.is_closed(),
             Db::Sqlite(_) => true,
         }
     }
@@ -146,6 +214,7 @@ impl Pool {
             permits: Arc::new(Semaphore::new(size)),
             timeout,
             size,
+            cache: ReadCache::new(),
         });
         let opener = inner.clone();
         let first = tokio::task::spawn_blocking(move || opener.open(true))
@@ -164,13 +233,17 @@ impl Pool {
         self.inner.idle.lock().map(|v| v.len()).unwrap_or(0)
     }
 
-    /// Run `work` with a connection on a blocking thread. Waits at most the pool timeout for a
-    /// free connection.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, PoolError>
-    where
-        F: FnOnce(&mut Store) -> T + Send + 'static,
-        T: Send + 'static,
-    {
+    /// The answers every connection keeps while the data is unchanged.
+    pub fn read_cache(&self) -> &ReadCache {
+        &self.inner.cache
+    }
+
+    /// A connection and its slot: the request's lease when it has one, else a free one (waiting
+    /// at most the pool timeout).
+    async fn acquire(&self) -> Result<(Option<Conn>, OwnedSemaphorePermit), PoolError> {
+        if let Ok(Some(held)) = LEASED.try_with(|lease| lease.take(&self.inner)) {
+            return Ok((Some(held.conn), held.permit));
+        }
         let permit: OwnedSemaphorePermit = tokio::time::timeout(
             self.inner.timeout,
             self.inner.permits.clone().acquire_owned(),
@@ -178,25 +251,23 @@ impl Pool {
         .await
         .map_err(|_| PoolError::Timeout(self.inner.timeout))?
         .map_err(|e| PoolError::Task(e.to_string()))?;
+        Ok((None, permit))
+    }
+
+    /// Run `work` with a connection on a blocking thread. Waits at most the pool timeout for a
+    /// free connection (none when the request's lease has one).
+    pub async fn run<T, F>(&self, work: F) -> Result<T, PoolError>
+    where
+        F: FnOnce(&mut Store) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (leased, permit) = self.acquire().await?;
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             // The permit moves here so a panicking task still frees its slot.
             let _permit = permit;
-            let mut conn = loop {
-                match inner.take() {
-                    Some(mut c) => {
-                        if inner.sound(&mut c) {
-                            break c;
-                        }
-                        // Otherwise dropped: closed, or its file changed.
-                    }
-                    None => break inner.open(false)?,
-                }
-            };
-            let out = work(&mut conn.store);
-            for failure in conn.store.take_siem_failures() {
-                tracing::warn!(%failure, "an audit event did not reach the SIEM (it is in the log)");
-            }
+            let mut conn = inner.checkout(leased)?;
+            let out = inner.work_on(&mut conn, work);
             if inner.sound(&mut conn) {
                 inner.put(conn);
             }
@@ -204,6 +275,67 @@ impl Pool {
         })
         .await
         .map_err(|e| PoolError::Task(e.to_string()))?
+    }
+
+    /// [`Pool::run`], keeping the connection for the rest of the request: pass the lease to
+    /// [`Pool::leasing`] around the handler.
+    pub async fn run_and_lease<T, F>(&self, work: F) -> Result<(T, Lease), PoolError>
+    where
+        F: FnOnce(&mut Store) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (leased, permit) = self.acquire().await?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner.checkout(leased)?;
+            let out = inner.work_on(&mut conn, work);
+            let held = inner.sound(&mut conn).then_some(Held { conn, permit });
+            Ok((
+                out,
+                Lease {
+                    pool: inner,
+                    held: Mutex::new(held),
+                },
+            ))
+        })
+        .await
+        .map_err(|e| PoolError::Task(e.to_string()))?
+    }
+
+    /// Serve `request` (a handler) with `lease` at hand for its first [`Pool::run`]; the
+    /// connection goes back to the pool when it ends, if no call took it.
+    pub async fn leasing<F: std::future::Future>(lease: Lease, request: F) -> F::Output {
+        LEASED.scope(lease, request).await
+    }
+}
+
+impl Inner {
+    /// The leased connection if sound, else an idle sound one, else a new one.
+    fn checkout(&self, leased: Option<Conn>) -> Result<Conn, PoolError> {
+        if let Some(mut c) = leased
+            && self.sound(&mut c)
+        {
+            return Ok(c);
+        }
+        loop {
+            match self.take() {
+                Some(mut c) => {
+                    if self.sound(&mut c) {
+                        return Ok(c);
+                    }
+                    // Otherwise dropped: closed, or its file changed.
+                }
+                None => return self.open(false),
+            }
+        }
+    }
+
+    fn work_on<T>(&self, conn: &mut Conn, work: impl FnOnce(&mut Store) -> T) -> T {
+        let out = work(&mut conn.store);
+        for failure in conn.store.take_siem_failures() {
+            tracing::warn!(%failure, "an audit event did not reach the SIEM (it is in the log)");
+        }
+        out
     }
 }
 

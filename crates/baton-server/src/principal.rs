@@ -5,13 +5,15 @@
 //! only the health endpoints, the OpenAPI document and the sign-in routes are open.
 
 use axum::extract::{FromRequestParts, Request, State};
+use axum::http::Method;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use baton_store::Principal;
+use baton_store::{Principal, Store};
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::pool::{Lease, Pool, PoolError};
 use crate::session::Credentials;
 
 /// Paths under `/api/v1` open without credentials.
@@ -32,26 +34,31 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         || req
             .headers()
             .contains_key(axum::http::header::AUTHORIZATION);
+    // A read keeps the connection that authenticated it for its handler, so it queues for a
+    // connection once. A request with a body gives it back at once: a slow upload must not
+    // hold a connection while it arrives.
+    let lease = matches!(*req.method(), Method::GET | Method::HEAD);
+    let pool = state.pool();
     let found = match credentials {
-        Credentials::None => Ok(Ok(None)),
+        Credentials::None => Ok((Ok(None), None)),
         Credentials::Bearer(token) => {
-            state
-                .pool()
-                .run(move |store| store.authenticate_token(&token))
-                .await
+            resolve(pool, lease, move |store| store.authenticate_token(&token)).await
         }
         Credentials::Session(token) => {
-            state
-                .pool()
-                .run(move |store| store.session(&token).map(|s| s.map(|(p, _)| p)))
-                .await
+            resolve(pool, lease, move |store| {
+                store.session(&token).map(|s| s.map(|(p, _)| p))
+            })
+            .await
         }
     };
     match found {
-        Ok(Ok(Some(principal))) => {
+        Ok((Ok(Some(principal)), lease)) => {
             req.extensions_mut().insert(principal.clone());
             let what = format!("{} {path}", req.method());
-            let res = next.run(req).await;
+            let res = match lease {
+                Some(lease) => Pool::leasing(lease, next.run(req)).await,
+                None => next.run(req).await,
+            };
             let status = res.status();
             // Every refusal of a signed-in user is logged: a forbidden action, and a record
             // outside their organization (answered as not found, like a guessed id).
@@ -69,7 +76,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }
             res
         }
-        Ok(Ok(None)) => {
+        Ok((Ok(None), _)) => {
             if presented {
                 // A wrong, expired or revoked credential is a refusal worth keeping.
                 let what = format!("{} {path}", req.method());
@@ -83,8 +90,27 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }
             ApiError::unauthorized("sign in, or send a valid API token").into_response()
         }
-        Ok(Err(e)) => ApiError::from(e).into_response(),
+        Ok((Err(e), _)) => ApiError::from(e).into_response(),
         Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+type Found = Result<Option<Principal>, baton_store::StoreError>;
+
+/// Look up a credential; with `lease`, keep the connection for the request.
+async fn resolve<F>(
+    pool: &Pool,
+    lease: bool,
+    lookup: F,
+) -> Result<(Found, Option<Lease>), PoolError>
+where
+    F: FnOnce(&mut Store) -> Found + Send + 'static,
+{
+    if lease {
+        let (found, lease) = pool.run_and_lease(lookup).await?;
+        Ok((found, Some(lease)))
+    } else {
+        Ok((pool.run(lookup).await?, None))
     }
 }
 

@@ -1104,6 +1104,52 @@ fn guessed_finding_ids_are_unknown() {
     }
 }
 
+/// Totals and the assets a vulnerability affects are kept between requests only while nothing
+/// changes: a change through the API, or through the command line on the same database, shows
+/// in the very next request.
+#[test]
+fn each_change_shows_in_the_next_request() {
+    for mut fx in fixtures() {
+        let total = |fx: &Fixture, query: &str| {
+            let r = fx.get(&format!("/api/v1/findings{query}"), &fx.auth("gh-analyst"));
+            assert_eq!(r.status, 200, "{}: {}", fx.backend, r.body);
+            r.json()["total"].as_u64().unwrap()
+        };
+        let gh = |ids: &[&str]| ids.iter().map(|a| format!("{GH}/{a}")).collect::<Vec<_>>();
+        let gh1_affected = format!("?asset={}&status=affected", enc("General Hospital/gh-1"));
+        for _ in 0..2 {
+            assert_eq!(total(&fx, "?status=affected"), 2, "{}", fx.backend);
+            assert_eq!(total(&fx, &gh1_affected), 1, "{}", fx.backend);
+            assert_eq!(fx.affected("gh-analyst"), gh(&["gh-1", "gh-2", "gh-3"]));
+        }
+        // Through the API: the pump finding is fixed on gh-1.
+        let r = fx.json(
+            "POST",
+            &format!("/api/v1/findings/{}/decisions", fx.pump),
+            &fx.auth("gh-analyst"),
+            json!({"status": "fixed", "asset": "General Hospital/gh-1"}),
+        );
+        expect(&fx, &r, 201, "fixed on gh-1");
+        assert_eq!(fx.affected("gh-analyst"), gh(&["gh-2", "gh-3"]));
+        assert_eq!(total(&fx, &gh1_affected), 0, "{}", fx.backend);
+        assert_eq!(total(&fx, "?status=affected"), 2, "{}", fx.backend);
+        // Through the command line: the pump release is not affected at all.
+        fx.store
+            .decide(&baton_store::DecisionInput {
+                finding: fx.pump,
+                asset: None,
+                status: "not_affected".into(),
+                justification: Some("component_not_present".into()),
+                note: None,
+                by: "operator".into(),
+            })
+            .unwrap();
+        assert_eq!(total(&fx, "?status=affected"), 1, "{}", fx.backend);
+        assert_eq!(fx.affected("gh-analyst"), gh(&["gh-3"]));
+        fx.assert_log_verifies();
+    }
+}
+
 /// VEX uploaded by a hospital speaks for that hospital only, whatever publisher it names.
 #[test]
 fn uploaded_vex_speaks_only_for_the_uploader() {

@@ -141,7 +141,40 @@ impl Target {
 
 pub enum Db {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
+    Postgres(Box<Postgres>),
+}
+
+/// Statements kept prepared on one PostgreSQL connection beyond this many are all dropped
+/// (SQL that inlines id lists is seldom the same twice).
+const PG_STATEMENTS: usize = 256;
+
+/// A PostgreSQL connection and the statements prepared on it, by SQL text: a statement run again
+/// is sent with its parameters only, not parsed and described by the server first.
+pub struct Postgres {
+    client: postgres::Client,
+    statements: std::collections::HashMap<String, postgres::Statement>,
+}
+
+impl Postgres {
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
+    fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(pg_err)?;
+        if self.statements.len() >= PG_STATEMENTS {
+            self.statements.clear();
+        }
+        self.statements.insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+}
+
+fn pg_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
 }
 
 /// `$1` → `?1` for SQLite (whose `?NNN` is numbered the same way).
@@ -178,7 +211,10 @@ impl Db {
                 let client = postgres::Client::connect(url, postgres::NoTls).map_err(|e| {
                     StoreError::Database(format!("cannot connect to {}: {}", target.redacted(), e))
                 })?;
-                Ok(Db::Postgres(Box::new(client)))
+                Ok(Db::Postgres(Box::new(Postgres {
+                    client,
+                    statements: std::collections::HashMap::new(),
+                })))
             }
         }
     }
@@ -191,7 +227,7 @@ impl Db {
     pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql).map_err(lite_err),
-            Db::Postgres(c) => c.batch_execute(sql).map_err(pg_err),
+            Db::Postgres(c) => c.client.batch_execute(sql).map_err(pg_err),
         }
     }
 
@@ -205,9 +241,10 @@ impl Db {
                 Ok(n as u64)
             }
             Db::Postgres(c) => {
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-                c.execute(sql, &refs).map_err(pg_err)
+                let statement = c.statement(sql)?;
+                c.client
+                    .execute(&statement, &pg_params(params))
+                    .map_err(pg_err)
             }
         }
     }
@@ -240,9 +277,11 @@ impl Db {
                 Ok(out)
             }
             Db::Postgres(c) => {
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-                let rows = c.query(sql, &refs).map_err(pg_err)?;
+                let statement = c.statement(sql)?;
+                let rows = c
+                    .client
+                    .query(&statement, &pg_params(params))
+                    .map_err(pg_err)?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut values = Vec::with_capacity(row.len());
@@ -289,7 +328,7 @@ impl Db {
             Db::Sqlite(c) => c
                 .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA optimize;")
                 .map_err(lite_err),
-            Db::Postgres(c) => c.batch_execute("ANALYZE").map_err(pg_err),
+            Db::Postgres(c) => c.client.batch_execute("ANALYZE").map_err(pg_err),
         }
     }
 
@@ -394,8 +433,10 @@ impl Db {
                     stmt.execute(rusqlite::params_from_iter(params.iter()))
                         .map_err(lite_err)?;
                 }
-                Db::Postgres(_) => {
-                    self.exec(&sql, &params)?;
+                Db::Postgres(c) => {
+                    c.client
+                        .execute(sql.as_str(), &pg_params(&params))
+                        .map_err(pg_err)?;
                 }
             }
         }

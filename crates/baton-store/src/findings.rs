@@ -7,6 +7,7 @@ use baton_matching::{Evidence, FindingStatus};
 use baton_sbom::CompactString;
 use serde::Serialize;
 
+use crate::cache::{self, ReadCache};
 use crate::db::{Db, Value};
 use crate::matching::{self, Identity, MatchSummary, Scope, parse_status};
 use crate::{StoreError, now_utc};
@@ -177,31 +178,124 @@ fn list_of(v: &Value) -> Vec<String> {
 }
 
 pub(crate) fn list(db: &mut Db, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
-    Ok(list_inner(db, filter, None)?.0)
+    Ok(list_inner(db, filter, None, None)?.0)
 }
 
 /// One page of findings in the list's order, and how many there are in all. A fleet-wide list
-/// is ordered and cut by the database (on `findings_order`); one asset's is read whole.
+/// is ordered and cut by the database (on `findings_order`), its total counted once per state of
+/// the data when a cache is given; one asset's is ordered from a few columns of each finding,
+/// and only the page's findings are read whole.
 pub(crate) fn list_page(
     db: &mut Db,
     filter: &FindingFilter,
     page: crate::Page,
+    cache: Option<&ReadCache>,
 ) -> Result<(Vec<FindingRow>, i64), StoreError> {
-    if filter.asset.is_some() {
-        let all = list(db, filter)?;
-        let total = all.len() as i64;
-        return Ok((
-            all.into_iter().skip(page.offset).take(page.limit).collect(),
-            total,
-        ));
+    list_inner(db, filter, Some(page), cache)
+}
+
+/// Where one finding falls in the list's order: KEV first, then CVSS score (highest first),
+/// then vulnerability id and finding id. The same order as [`sort_findings`].
+struct OrderKey {
+    kev: bool,
+    score: f64,
+    vulnerability: String,
+    id: i64,
+}
+
+impl OrderKey {
+    fn cmp(&self, other: &OrderKey) -> std::cmp::Ordering {
+        other
+            .kev
+            .cmp(&self.kev)
+            .then_with(|| other.score.total_cmp(&self.score))
+            .then_with(|| self.vulnerability.cmp(&other.vulnerability))
+            .then_with(|| self.id.cmp(&other.id))
     }
-    list_inner(db, filter, Some(page))
+}
+
+/// Whether a finding of one asset (status after the asset's own decisions) passes the filter.
+fn passes(
+    filter: &FindingFilter,
+    vulnerability: &str,
+    aliases: &[String],
+    status: &str,
+    wanted: Option<&str>,
+    is_kev: bool,
+) -> bool {
+    if let Some(v) = filter.vulnerability.as_deref()
+        && vulnerability != v
+        && !aliases.iter().any(|a| a == v)
+    {
+        return false;
+    }
+    if wanted.is_some_and(|w| w != status) {
+        return false;
+    }
+    !filter.kev || is_kev
+}
+
+/// The ids of one page of an asset's findings (`sql` restricts to its release) and how many
+/// pass the filter, from the few columns that filter and order them.
+#[allow(clippy::too_many_arguments)]
+fn asset_page_ids(
+    db: &mut Db,
+    sql: &str,
+    params: &[Value],
+    filter: &FindingFilter,
+    wanted: Option<&str>,
+    overrides: &HashMap<i64, (String, Option<String>)>,
+    kev: &BTreeSet<String>,
+    page: crate::Page,
+) -> Result<(Vec<i64>, i64), StoreError> {
+    let rows = db.query(
+        &format!(
+            "SELECT f.id, f.vulnerability_id, f.aliases, f.status, f.cvss_version, f.cvss_score FROM findings f{sql}"
+        ),
+        params,
+    )?;
+    let mut keys = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id = r[0].int().unwrap_or(0);
+        let vulnerability = r[1].text().unwrap_or_default().to_string();
+        let aliases = list_of(&r[2]);
+        let status = match overrides.get(&id) {
+            Some((s, _)) => s.as_str(),
+            None => r[3].text().unwrap_or_default(),
+        };
+        let is_kev = kev.contains(&vulnerability) || aliases.iter().any(|a| kev.contains(a));
+        if !passes(filter, &vulnerability, &aliases, status, wanted, is_kev) {
+            continue;
+        }
+        // As `FindingRow::cvss` reads it: a score only with a CVSS version.
+        let score = match r[4] {
+            Value::Null => None,
+            _ => r[5].text().and_then(|s| s.parse::<f64>().ok()),
+        };
+        keys.push(OrderKey {
+            kev: is_kev,
+            score: score.unwrap_or(-1.0),
+            vulnerability,
+            id,
+        });
+    }
+    keys.sort_by(OrderKey::cmp);
+    let total = keys.len() as i64;
+    Ok((
+        keys.into_iter()
+            .skip(page.offset)
+            .take(page.limit)
+            .map(|k| k.id)
+            .collect(),
+        total,
+    ))
 }
 
 fn list_inner(
     db: &mut Db,
     filter: &FindingFilter,
     page: Option<crate::Page>,
+    cache: Option<&ReadCache>,
 ) -> Result<(Vec<FindingRow>, i64), StoreError> {
     let mut sql = " WHERE f.present = 1".to_string();
     let mut params: Vec<Value> = Vec::new();
@@ -246,39 +340,71 @@ fn list_inner(
         None => None,
     };
     let vulnerability = filter.vulnerability.as_deref();
+    let kev = cache::cached(cache, db, "kev", kev_set)?;
+    // Per-asset decisions override the release-level status for that asset.
+    let mut overrides: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    if let Some(a) = asset {
+        for r in db.query(
+            "SELECT finding_id, status, justification FROM finding_decisions WHERE asset_ref = $1 ORDER BY id",
+            &[Value::Int(a)],
+        )? {
+            overrides.insert(
+                r[0].int().unwrap_or(0),
+                (
+                    r[1].text().unwrap_or_default().to_string(),
+                    r[2].text().map(str::to_string),
+                ),
+            );
+        }
+    }
     let mut total = None;
-    if let Some(page) = page {
-        // Without an asset, status and KEV are the stored ones: filter in the database.
-        if let Some(w) = wanted {
-            params.push(w.into());
-            sql.push_str(&format!(" AND f.status = ${}", params.len()));
+    match page {
+        Some(page) if asset.is_some() => {
+            let (ids, n) =
+                asset_page_ids(db, &sql, &params, filter, wanted, &overrides, &kev, page)?;
+            total = Some(n);
+            sql.push_str(&format!(" AND f.id IN ({})", ids_sql_or_none(&ids)));
         }
-        if filter.kev {
-            sql.push_str(" AND f.kev = 1");
-        }
-        if let Some(v) = vulnerability {
-            params.push(v.into());
-            params.push(Value::Text(format!("%{}%", serde_json::Value::from(v))));
+        Some(page) => {
+            // Without an asset, status and KEV are the stored ones: filter in the database.
+            if let Some(w) = wanted {
+                params.push(w.into());
+                sql.push_str(&format!(" AND f.status = ${}", params.len()));
+            }
+            if filter.kev {
+                sql.push_str(" AND f.kev = 1");
+            }
+            if let Some(v) = vulnerability {
+                params.push(v.into());
+                params.push(Value::Text(format!("%{}%", serde_json::Value::from(v))));
+                sql.push_str(&format!(
+                    " AND (f.vulnerability_id = ${} OR f.aliases LIKE ${})",
+                    params.len() - 1,
+                    params.len()
+                ));
+            }
+            let count = format!("SELECT COUNT(*) FROM findings f{sql}");
+            let key = format!("findings.count {count} {params:?}");
+            total = Some(*cache::cached(cache, db, &key, |db| {
+                Ok(db
+                    .query(&count, &params)?
+                    .first()
+                    .and_then(|r| r[0].int())
+                    .unwrap_or(0))
+            })?);
+            // The page walks `findings_order` and filters as it goes, stopping at the page's
+            // end; unary plus keeps the planner from sorting every visible row through the
+            // release index.
+            sql = sql.replace("f.release_id IN (SELECT", "+f.release_id IN (SELECT");
+            params.push(Value::Int(page.limit as i64));
+            params.push(Value::Int(page.offset as i64));
             sql.push_str(&format!(
-                " AND (f.vulnerability_id = ${} OR f.aliases LIKE ${})",
+                " ORDER BY f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id LIMIT ${} OFFSET ${}",
                 params.len() - 1,
                 params.len()
             ));
         }
-        total = db
-            .query(&format!("SELECT COUNT(*) FROM findings f{sql}"), &params)?
-            .first()
-            .and_then(|r| r[0].int());
-        // The page walks `findings_order` and filters as it goes, stopping at the page's end;
-        // unary plus keeps the planner from sorting every visible row through the release index.
-        sql = sql.replace("f.release_id IN (SELECT", "+f.release_id IN (SELECT");
-        params.push(Value::Int(page.limit as i64));
-        params.push(Value::Int(page.offset as i64));
-        sql.push_str(&format!(
-            " ORDER BY f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id LIMIT ${} OFFSET ${}",
-            params.len() - 1,
-            params.len()
-        ));
+        None => {}
     }
     let rows = db.query(
         &format!("SELECT {FINDING_COLUMNS} {FINDING_FROM}{sql}"),
@@ -299,25 +425,8 @@ fn list_inner(
             (None, None)
         };
 
-    let kev = kev_set(db)?;
     let mut names: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::with_capacity(rows.len());
-    // Per-asset decisions override the release-level status for that asset.
-    let mut overrides: HashMap<i64, (String, Option<String>)> = HashMap::new();
-    if let Some(a) = asset {
-        for r in db.query(
-            "SELECT finding_id, status, justification FROM finding_decisions WHERE asset_ref = $1 ORDER BY id",
-            &[Value::Int(a)],
-        )? {
-            overrides.insert(
-                r[0].int().unwrap_or(0),
-                (
-                    r[1].text().unwrap_or_default().to_string(),
-                    r[2].text().map(str::to_string),
-                ),
-            );
-        }
-    }
     let (counts, asset_statuses) = if asset.is_some() {
         (HashMap::new(), HashMap::new())
     } else {
@@ -330,12 +439,6 @@ fn list_inner(
         let id = r[0].int().unwrap_or(0);
         let vuln = r[1].text().unwrap_or_default().to_string();
         let aliases = list_of(&r[2]);
-        if let Some(v) = vulnerability
-            && vuln != v
-            && !aliases.iter().any(|a| a == v)
-        {
-            continue;
-        }
         let (status, justification) = match overrides.get(&id) {
             Some((s, j)) => (s.clone(), j.clone()),
             None => (
@@ -343,11 +446,8 @@ fn list_inner(
                 r[10].text().map(str::to_string),
             ),
         };
-        if wanted.is_some_and(|w| w != status) {
-            continue;
-        }
         let is_kev = kev.contains(&vuln) || aliases.iter().any(|a| kev.contains(a));
-        if filter.kev && !is_kev {
+        if !passes(filter, &vuln, &aliases, &status, wanted, is_kev) {
             continue;
         }
         names.insert(vuln.clone());
@@ -492,9 +592,14 @@ pub(crate) struct AffectedAsset {
     pub findings: Vec<i64>,
 }
 
-/// Assets (not decommissioned) whose release has a present finding of the vulnerability (or one
-/// of its aliases) that is affected or under investigation for that asset.
-pub(crate) fn affected(db: &mut Db, vulnerability: &str) -> Result<Vec<AffectedAsset>, StoreError> {
+/// Assets (not decommissioned) a view sees whose release has a present finding of the
+/// vulnerability (or one of its aliases) that is affected or under investigation for that asset;
+/// ordered by organization and asset id.
+pub(crate) fn affected(
+    db: &mut Db,
+    vulnerability: &str,
+    view: &crate::Visibility,
+) -> Result<Vec<AffectedAsset>, StoreError> {
     // The vulnerability and every id it is an alias of.
     let mut names: Vec<Value> = vec![vulnerability.into()];
     for r in db.query(
@@ -544,18 +649,29 @@ pub(crate) fn affected(db: &mut Db, vulnerability: &str) -> Result<Vec<AffectedA
             );
         }
     }
-    let releases: Vec<i64> = by_release.keys().copied().collect();
+    let mut releases: Vec<i64> = by_release.keys().copied().collect();
+    releases.sort_unstable();
+    // The view's condition goes into the query, so assets outside it are never read.
+    let cond = view
+        .asset_condition("a", 1)
+        .map(|c| format!(" AND {c}"))
+        .unwrap_or_default();
+    let params: Vec<Value> = view.param().into_iter().collect();
     let mut out = Vec::new();
     for chunk in releases.chunks(CHUNK) {
         for r in db.query(
             &format!(
-                "SELECT id, release_id FROM assets WHERE status <> 'decommissioned' AND release_id IN ({}) ORDER BY id",
+                "SELECT a.id, a.release_id, o.name_key, a.asset_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE a.status <> 'decommissioned' AND a.release_id IN ({}){cond}",
                 ids_sql(chunk)
             ),
-            &[],
+            &params,
         )? {
             let asset = r[0].int().unwrap_or(0);
             let release = r[1].int().unwrap_or(0);
+            let order = (
+                r[2].text().unwrap_or_default().to_string(),
+                r[3].text().unwrap_or_default().to_string(),
+            );
             let mut best: Option<FindingStatus> = None;
             let mut components = BTreeSet::new();
             let mut ids = Vec::new();
@@ -572,17 +688,20 @@ pub(crate) fn affected(db: &mut Db, vulnerability: &str) -> Result<Vec<AffectedA
                 }
             }
             if let Some(status) = best {
-                out.push(AffectedAsset {
-                    asset_ref: asset,
-                    status,
-                    components: components.into_iter().collect(),
-                    findings: ids,
-                });
+                out.push((
+                    order,
+                    AffectedAsset {
+                        asset_ref: asset,
+                        status,
+                        components: components.into_iter().collect(),
+                        findings: ids,
+                    },
+                ));
             }
         }
     }
-    out.sort_by_key(|a| a.asset_ref);
-    Ok(out)
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out.into_iter().map(|(_, a)| a).collect())
 }
 
 /// One analyst's or VEX document's decision on a finding.

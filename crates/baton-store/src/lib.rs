@@ -5,6 +5,7 @@
 mod access;
 mod advisories;
 mod audit;
+mod cache;
 mod db;
 mod documents;
 mod findings;
@@ -26,6 +27,7 @@ pub use access::{OrganizationRow, Principal, Role, Sharing, TokenRow, TokenScope
 pub use advisories::{AdvisoryDoc, AdvisoryImport};
 pub use audit::{Actor, ConsistencyProof, InclusionProof, LogKey, Siem};
 pub use baton_audit::{LogError, VerifiedLog, VerifierKey};
+pub use cache::ReadCache;
 pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
 pub use findings::{
@@ -115,6 +117,8 @@ pub struct Store {
     siem: Option<Siem>,
     /// SIEM deliveries that failed since the last [`Store::take_siem_failures`].
     siem_failures: Vec<String>,
+    /// Costly answers kept while the data is unchanged (shared by a server's connections).
+    cache: Option<ReadCache>,
 }
 
 type Changes = Vec<baton_audit::RecordChange>;
@@ -144,6 +148,7 @@ impl Store {
             log_key: LogKey::at(key_path),
             siem: None,
             siem_failures: Vec::new(),
+            cache: None,
         })
     }
 
@@ -159,6 +164,12 @@ impl Store {
     /// Also send every committed event to a SIEM.
     pub fn set_siem(&mut self, siem: Option<Siem>) {
         self.siem = siem;
+    }
+
+    /// Keep costly answers (findings totals, the assets a vulnerability affects) in `cache`
+    /// while the data is unchanged; connections given the same cache share them.
+    pub fn set_read_cache(&mut self, cache: Option<ReadCache>) {
+        self.cache = cache;
     }
 
     /// SIEM deliveries that failed (the events stay in the log; `baton log export` resends).
@@ -529,7 +540,7 @@ impl Store {
         filter: &FindingFilter,
         page: Page,
     ) -> Result<(Vec<FindingRow>, i64), StoreError> {
-        findings::list_page(&mut self.db, filter, page)
+        findings::list_page(&mut self.db, filter, page, self.cache.as_ref())
     }
 
     /// Record a decision on a finding (for its release, or for one asset).
@@ -607,41 +618,22 @@ impl Store {
         on: NaiveDate,
         page: Option<Page>,
     ) -> Result<(Vec<AffectedRow>, usize), StoreError> {
-        let mut hits = findings::affected(&mut self.db, vulnerability)?;
-        if view.param().is_some() || page.is_some() {
-            let cond = view
-                .asset_condition("a", 1)
-                .map(|c| format!(" AND {c}"))
-                .unwrap_or_default();
-            let mut names: std::collections::HashMap<i64, (String, String)> =
-                std::collections::HashMap::new();
-            for chunk in hits.chunks(500) {
-                let list = chunk
-                    .iter()
-                    .map(|h| h.asset_ref.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",");
-                let params: Vec<Value> = view.param().into_iter().collect();
-                for r in self.db.query(
-                    &format!("SELECT a.id, o.name_key, a.asset_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE a.id IN ({list}){cond}"),
-                    &params,
-                )? {
-                    if let (Some(id), Some(o), Some(a)) = (r[0].int(), r[1].text(), r[2].text()) {
-                        names.insert(id, (o.to_string(), a.to_string()));
-                    }
-                }
-            }
-            hits.retain(|h| names.contains_key(&h.asset_ref));
-            hits.sort_by(|a, b| names.get(&a.asset_ref).cmp(&names.get(&b.asset_ref)));
-        }
+        // The visible assets in order, kept while the data is unchanged: each page after the
+        // first reads only its own assets.
+        let key = format!("affected {view:?} {vulnerability}");
+        let hits = cache::cached(self.cache.as_ref(), &mut self.db, &key, |db| {
+            findings::affected(db, vulnerability, view)
+        })?;
         let total = hits.len();
-        if let Some(page) = page {
-            hits = hits
-                .into_iter()
+        let hits: Vec<findings::AffectedAsset> = match page {
+            Some(page) => hits
+                .iter()
                 .skip(page.offset)
                 .take(page.limit)
-                .collect();
-        }
+                .cloned()
+                .collect(),
+            None => std::sync::Arc::try_unwrap(hits).unwrap_or_else(|kept| kept.to_vec()),
+        };
         Ok((self.affected_rows(hits, on)?, total))
     }
 

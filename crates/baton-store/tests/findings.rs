@@ -639,7 +639,39 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 ..Default::default()
             },
         ];
-        for filter in filters {
+        // One asset's pages, with a decision of its own that overrides its release's status.
+        let gh1 = store.findings(&asset("General Hospital/gh-1")).unwrap();
+        assert!(gh1.len() >= 2, "{}: {gh1:?}", db.backend);
+        store
+            .decide(&DecisionInput {
+                finding: gh1[0].finding_id,
+                asset: Some("General Hospital/gh-1".into()),
+                status: "not_affected".into(),
+                justification: Some("vulnerable_code_not_in_execute_path".into()),
+                note: None,
+                by: "alice".into(),
+            })
+            .unwrap();
+        let gh1_filters = [
+            asset("General Hospital/gh-1"),
+            FindingFilter {
+                status: Some("affected".into()),
+                ..asset("General Hospital/gh-1")
+            },
+            FindingFilter {
+                status: Some("not_affected".into()),
+                ..asset("General Hospital/gh-1")
+            },
+            FindingFilter {
+                kev: true,
+                ..asset("General Hospital/gh-1")
+            },
+            FindingFilter {
+                vulnerability: Some(gh1[1].vulnerability_id.clone()),
+                ..asset("General Hospital/gh-1")
+            },
+        ];
+        for filter in filters.into_iter().chain(gh1_filters) {
             let all = store.findings(&filter).unwrap();
             let ids = |rows: &[baton_store::FindingRow]| {
                 rows.iter().map(|f| f.finding_id).collect::<Vec<_>>()
@@ -669,5 +701,102 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 .len()
                 >= 2
         );
+    }
+}
+
+#[test]
+fn cached_totals_and_affected_assets_follow_each_change() {
+    for db in testing::all() {
+        let cache = baton_store::ReadCache::new();
+        // A server's connection keeps answers in the cache; changes come through another
+        // connection (the command line, or another request).
+        let mut reader = db.open().unwrap();
+        reader.set_read_cache(Some(cache.clone()));
+        let mut writer = db.open().unwrap();
+        setup(&mut writer);
+        for rel in [
+            "cisa-csaf-icsma/icsma-21-187-01.json",
+            "nvd-cve-2.0-meddev/CVE-2023-30559.json",
+        ] {
+            writer.import_advisories(&shared_docs(rel), None).unwrap();
+        }
+        let gh = baton_store::Visibility::Organization {
+            id: writer.organization("General Hospital").unwrap().id,
+            kind: baton_model::OrgKind::Hdo,
+        };
+        let affected = FindingFilter {
+            status: Some("affected".into()),
+            visibility: gh,
+            ..FindingFilter::default()
+        };
+        let page = baton_store::Page {
+            offset: 0,
+            limit: 100,
+        };
+        // What a store without a cache answers, to compare with.
+        let mut plain = db.open().unwrap();
+        let check = |reader: &mut Store, plain: &mut Store| {
+            let cached = reader.findings_page(&affected, page).unwrap();
+            assert_eq!(cached, plain.findings_page(&affected, page).unwrap());
+            cached
+        };
+        let (rows, total) = check(&mut reader, &mut plain);
+        assert!(total >= 2, "{}: {rows:?}", db.backend);
+        assert!(!cache.is_empty(), "{}: nothing was kept", db.backend);
+        assert_eq!(check(&mut reader, &mut plain).1, total);
+
+        // A release's decision takes its finding out of the affected total at once.
+        writer
+            .decide(&DecisionInput {
+                finding: rows[0].finding_id,
+                asset: None,
+                status: "not_affected".into(),
+                justification: Some("component_not_present".into()),
+                note: None,
+                by: "alice".into(),
+            })
+            .unwrap();
+        assert_eq!(
+            check(&mut reader, &mut plain).1,
+            total - 1,
+            "{}",
+            db.backend
+        );
+
+        // The assets a vulnerability affects, a page at a time, the same way.
+        let vulnerability = rows[1].vulnerability_id.clone();
+        let affected_page = |store: &mut Store, offset: usize| {
+            store
+                .affected_page(
+                    &gh,
+                    &vulnerability,
+                    day(ON),
+                    baton_store::Page { offset, limit: 1 },
+                )
+                .unwrap()
+        };
+        let (first, assets) = affected_page(&mut reader, 0);
+        assert!(assets >= 2, "{}: {first:?}", db.backend);
+        for offset in 0..assets {
+            let kept = affected_page(&mut reader, offset);
+            assert_eq!(kept, affected_page(&mut plain, offset), "{}", db.backend);
+        }
+        let hit = &first[0];
+        for finding in &hit.findings {
+            writer
+                .decide(&DecisionInput {
+                    finding: *finding,
+                    asset: Some(format!("{}/{}", hit.organization, hit.asset_id)),
+                    status: "fixed".into(),
+                    justification: None,
+                    note: None,
+                    by: "alice".into(),
+                })
+                .unwrap();
+        }
+        let (now, left) = affected_page(&mut reader, 0);
+        assert_eq!(left, assets - 1, "{}", db.backend);
+        assert_ne!(now.first().map(|r| &r.asset_id), Some(&hit.asset_id));
+        assert_eq!((now, left), affected_page(&mut plain, 0));
     }
 }

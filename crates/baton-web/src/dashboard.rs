@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -46,19 +47,18 @@ struct Listed {
 /// The user's finding counts by release and severity, and the audit log size they reflect.
 async fn counts(
     state: &AppState,
+    cache: &DashboardCache,
     signed: &Signed,
     uri: &OriginalUri,
 ) -> Result<(u64, Arc<Vec<FindingCount>>), Response> {
-    let cache = state.extension::<DashboardCache>().cloned();
     let org = signed.principal.organization_id;
     let view = Visibility::of(&signed.principal);
-    let held = cache.as_ref().and_then(|c| {
-        c.counts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&org)
-            .cloned()
-    });
+    let held = cache
+        .counts
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&org)
+        .cloned();
     let what = format!("GET {}", uri.0.path());
     let (size, counts) = run(state, &signed.principal, what, move |s| {
         let size = s.log_size()?;
@@ -68,12 +68,11 @@ async fn counts(
         }
     })
     .await?;
-    if let Some(c) = cache {
-        c.counts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(org, (size, counts.clone()));
-    }
+    cache
+        .counts
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(org, (size, counts.clone()));
     Ok((size, counts))
 }
 
@@ -394,38 +393,36 @@ pub async fn snapshot(state: &AppState) -> Result<Arc<FleetSnapshot>, Response> 
 
 pub async fn dashboard(
     State(state): State<AppState>,
+    Extension(cache): Extension<DashboardCache>,
     signed: Signed,
     uri: OriginalUri,
 ) -> Response {
     let on = today();
     let view = Visibility::of(&signed.principal);
     let org = signed.principal.organization_id;
-    let cache = state.extension::<DashboardCache>().cloned();
     let snap = match snapshot(&state).await {
         Ok(s) => s,
         Err(res) => return res,
     };
-    let (size, counts) = match counts(&state, &signed, &uri).await {
+    let (size, counts) = match counts(&state, &cache, &signed, &uri).await {
         Ok(v) => v,
         Err(res) => return res,
     };
-    let held = cache.as_ref().and_then(|c| {
-        c.held
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&org)
-            .cloned()
-    });
+    let held = cache
+        .held
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&org)
+        .cloned();
     let d = match held {
         Some((held_size, held_on, d)) if held_size == size && held_on == on => d,
         _ => {
             let d = Arc::new(compute(&snap, &view, &counts, on));
-            if let Some(c) = cache {
-                c.held
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(org, (size, on, d.clone()));
-            }
+            cache
+                .held
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(org, (size, on, d.clone()));
             d
         }
     };
@@ -497,6 +494,7 @@ const LIMIT: usize = 50;
 
 pub async fn assets(
     State(state): State<AppState>,
+    Extension(cache): Extension<DashboardCache>,
     signed: Signed,
     uri: OriginalUri,
     Query(q): Query<AssetsQuery>,
@@ -561,7 +559,7 @@ pub async fn assets(
         Ok(s) => s,
         Err(res) => return res,
     };
-    let counts = match counts(&state, &signed, &uri).await {
+    let counts = match counts(&state, &cache, &signed, &uri).await {
         Ok((_, c)) => c,
         Err(res) => return res,
     };

@@ -54,13 +54,13 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/users", post(pages::create_user))
         .route("/settings/tokens", post(pages::create_token))
         .route("/static/{file}", get(static_file))
+        .layer(axum::Extension(dashboard::DashboardCache::default()))
         .layer(middleware::map_response(security_headers))
         .with_state(state)
 }
 
-/// The HTTP API and the web pages on one router; `state` must not have been cloned yet.
+/// The HTTP API and the web pages on one router.
 pub fn app(state: AppState) -> Router {
-    let state = state.with_extension(dashboard::DashboardCache::default());
     baton_server::router(state.clone()).merge(router(state))
 }
 

@@ -6,77 +6,71 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::Command;
-use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use baton_advisories::Advisory;
 use baton_model::OrgKind;
-use baton_store::{AdvisoryDoc, ImportKind, Role, Store, TokenScope};
-use chrono::NaiveDate;
+use baton_sbom::Component;
+use baton_store::{Role, Store, TokenScope};
 
 pub struct BenchApiArgs {
-    pub advisories: usize,
-    pub releases: usize,
-    pub components: usize,
-    pub distinct: usize,
-    pub assets: usize,
+    pub shape: crate::bench_fleet::FleetShape,
     pub connections: usize,
     pub duration: u64,
     pub postgres: Option<String>,
-    pub on: NaiveDate,
+    /// Keep the SQLite database and the log keys here; a database an earlier run loaded here
+    /// (or into `postgres`) is used as it is.
+    pub dir: Option<std::path::PathBuf>,
+    pub skip_sqlite: bool,
 }
 
+const BENCH_USER: &str = "bench@hospital0.example";
+
 struct Load {
-    findings: i64,
+    findings: usize,
     asset: String,
     vulnerability: String,
 }
 
-fn populate(store: &mut Store, args: &BenchApiArgs, out: &mut dyn Write) -> Result<Load> {
-    let (advisories, pool) = baton_matching::bench::fleet_data(args.advisories, args.distinct, 42);
-    let (models, releases, assets, specs) =
-        crate::bench_fleet::inventory(args.releases, args.assets);
-    let t = Instant::now();
-    store.import(ImportKind::Models, "models.csv", models.as_bytes(), args.on)?;
-    store.import(
-        ImportKind::Releases,
-        "releases.csv",
-        releases.as_bytes(),
-        args.on,
-    )?;
-    store.import(ImportKind::Assets, "assets.csv", assets.as_bytes(), args.on)?;
-    for (i, spec) in specs.iter().enumerate() {
-        let (bytes, parsed) =
-            crate::bench_fleet::release_sbom(&pool, args.components, 1000 + i as u64);
-        store.import_sbom(spec, "bench.cdx.json", &bytes, &parsed)?;
-    }
-    let docs: Vec<AdvisoryDoc> = advisories
-        .into_iter()
-        .map(|advisory| AdvisoryDoc {
-            file: "generated".into(),
-            advisory,
-        })
-        .collect();
-    let imported = store.import_advisories(&docs, None)?;
-    drop(docs);
-    let findings = store
+/// Whether an earlier run left its fleet and user in this database.
+fn loaded_before(store: &mut Store) -> Result<bool> {
+    Ok(!store
         .db()
-        .query("SELECT COUNT(*) FROM findings WHERE present = 1", &[])?
-        .first()
-        .and_then(|r| r[0].int())
-        .unwrap_or(0);
-    writeln!(
-        out,
-        "loaded {} assets, {} releases, {} findings in {:.1} s",
-        args.assets,
-        specs.len(),
-        imported.matching.findings.max(findings as usize),
-        t.elapsed().as_secs_f64()
-    )?;
+        .query(
+            "SELECT 1 FROM users WHERE email_key = $1",
+            &[BENCH_USER.into()],
+        )?
+        .is_empty())
+}
+
+fn populate(
+    store: &mut Store,
+    backend: &str,
+    args: &BenchApiArgs,
+    data: &mut Option<(Vec<Advisory>, Vec<Component>)>,
+    out: &mut dyn Write,
+) -> Result<Load> {
+    let findings = if loaded_before(store)? {
+        writeln!(out, "{backend}: using the fleet an earlier run loaded")?;
+        store
+            .db()
+            .query("SELECT COUNT(*) FROM findings WHERE present = 1", &[])?
+            .first()
+            .and_then(|r| r[0].int())
+            .unwrap_or(0) as usize
+    } else {
+        let data = data.get_or_insert_with(|| args.shape.data());
+        let loaded = crate::bench_fleet::populate(store, backend, &args.shape, data, out)?;
+        store.create_organization("Hospital 0", OrgKind::Hdo)?;
+        store.create_user(BENCH_USER, "Hospital 0", Role::Analyst, None)?;
+        store.db().settle()?;
+        loaded.findings
+    };
     // The vulnerability found on the most releases: the heaviest `affected`.
     let vulnerability = store
         .db()
         .query(
-            "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE present = 1 GROUP BY vulnerability_id ORDER BY n DESC LIMIT 1",
+            "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE present = 1 GROUP BY vulnerability_id ORDER BY n DESC, vulnerability_id LIMIT 1",
             &[],
         )?
         .first()
@@ -174,18 +168,12 @@ fn run_backend(
     url: &str,
     key: std::path::PathBuf,
     args: &BenchApiArgs,
+    data: &mut Option<(Vec<Advisory>, Vec<Component>)>,
     out: &mut dyn Write,
 ) -> Result<Vec<Run>> {
     let mut store = Store::open_with_key(url, Some(key.clone()))?;
-    let existing = store.db().query("SELECT COUNT(*) FROM assets", &[])?;
-    if existing.first().and_then(|r| r[0].int()).unwrap_or(0) > 0 {
-        bail!("{backend}: the benchmark needs an empty database");
-    }
-    let load = populate(&mut store, args, out)?;
-    store.create_organization("Hospital 0", OrgKind::Hdo)?;
-    store.create_user("bench@hospital0.example", "Hospital 0", Role::Analyst, None)?;
-    let (token, _) = store.create_token("bench@hospital0.example", TokenScope::Read, 1)?;
-    store.db().settle()?;
+    let load = populate(&mut store, backend, args, data, out)?;
+    let (token, _) = store.create_token(BENCH_USER, TokenScope::Read, 1)?;
     drop(store);
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -263,25 +251,38 @@ pub fn run(args: &BenchApiArgs, out: &mut dyn Write) -> Result<()> {
     if Command::new("wrk").arg("--version").output().is_err() {
         bail!("`wrk` is not installed (Debian: apt-get install wrk)");
     }
-    let dir = std::env::temp_dir().join(format!("baton-bench-api-{}", std::process::id()));
+    let dir = match &args.dir {
+        Some(d) => d.clone(),
+        None => std::env::temp_dir().join(format!("baton-bench-api-{}", std::process::id())),
+    };
     std::fs::create_dir_all(&dir)?;
-    let mut results = vec![(
-        "sqlite",
-        run_backend(
+    let mut data = None;
+    let mut results = Vec::new();
+    if !args.skip_sqlite {
+        let runs = run_backend(
             "sqlite",
             &dir.join("bench.db").display().to_string(),
             dir.join("bench.log-key"),
             args,
+            &mut data,
             out,
-        )?,
-    )];
-    if let Some(pg) = &args.postgres {
-        results.push((
-            "postgres",
-            run_backend("postgres", pg, dir.join("bench-pg.log-key"), args, out)?,
-        ));
+        )?;
+        results.push(("sqlite", runs));
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(pg) = &args.postgres {
+        let runs = run_backend(
+            "postgres",
+            pg,
+            dir.join("bench-pg.log-key"),
+            args,
+            &mut data,
+            out,
+        )?;
+        results.push(("postgres", runs));
+    }
+    if args.dir.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     writeln!(out)?;
     writeln!(
         out,

@@ -16,15 +16,37 @@ use baton_sbom::{Component, Sbom};
 use baton_store::{AdvisoryDoc, FindingFilter, ImportKind, Store};
 use chrono::NaiveDate;
 
-pub struct BenchFleetArgs {
+/// The generated fleet both `bench fleet` and `bench api` load.
+#[derive(Debug, Clone)]
+pub struct FleetShape {
     pub advisories: usize,
     pub releases: usize,
+    /// Components per release SBOM.
     pub components: usize,
+    /// Distinct components the SBOMs draw from.
     pub distinct: usize,
+    /// Percent of the pool's packages that advisories name.
+    pub vulnerable_percent: u64,
     pub assets: usize,
+    pub on: NaiveDate,
+}
+
+impl FleetShape {
+    /// The advisories and the pool of distinct components.
+    pub fn data(&self) -> (Vec<Advisory>, Vec<Component>) {
+        baton_matching::bench::fleet_data(
+            self.advisories,
+            self.distinct,
+            self.vulnerable_percent,
+            42,
+        )
+    }
+}
+
+pub struct BenchFleetArgs {
+    pub shape: FleetShape,
     pub dir: Option<PathBuf>,
     pub postgres: Option<String>,
-    pub on: NaiveDate,
 }
 
 /// New advisories imported one at a time after the load.
@@ -196,6 +218,108 @@ struct Figures {
     peak: Option<f64>,
 }
 
+/// What loading a fleet took.
+pub(crate) struct Populated {
+    /// `MANUFACTURER/MODEL@VERSION` of every release, in load order.
+    pub specs: Vec<String>,
+    pub inventory: Duration,
+    pub sboms: Duration,
+    pub advisories: Duration,
+    /// Present findings after the advisories are matched.
+    pub findings: usize,
+}
+
+/// Load the inventory, one SBOM per release and the advisories (matched as they are stored)
+/// into an empty database, printing each step's time.
+pub(crate) fn populate(
+    store: &mut Store,
+    backend: &str,
+    shape: &FleetShape,
+    data: &(Vec<Advisory>, Vec<Component>),
+    out: &mut dyn Write,
+) -> Result<Populated> {
+    let assets_before = store.db().query("SELECT COUNT(*) FROM assets", &[])?;
+    if assets_before.first().and_then(|r| r[0].int()).unwrap_or(0) > 0 {
+        return Err(anyhow!("{backend}: the benchmark needs an empty database"));
+    }
+    let (advisories, pool) = data;
+    let (models, releases, assets, specs) = inventory(shape.releases, shape.assets);
+    let t = Instant::now();
+    store.import(
+        ImportKind::Models,
+        "models.csv",
+        models.as_bytes(),
+        shape.on,
+    )?;
+    store.import(
+        ImportKind::Releases,
+        "releases.csv",
+        releases.as_bytes(),
+        shape.on,
+    )?;
+    store.import(
+        ImportKind::Assets,
+        "assets.csv",
+        assets.as_bytes(),
+        shape.on,
+    )?;
+    let inventory = t.elapsed();
+    writeln!(
+        out,
+        "{backend}: inventory ({} assets) in {}",
+        shape.assets,
+        secs(inventory)
+    )?;
+    out.flush()?;
+
+    let t = Instant::now();
+    for (i, spec) in specs.iter().enumerate() {
+        let (bytes, parsed) = release_sbom(pool, shape.components, 1000 + i as u64);
+        store.import_sbom(spec, "bench.cdx.json", &bytes, &parsed)?;
+    }
+    let sboms = t.elapsed();
+    writeln!(
+        out,
+        "{backend}: {} SBOMs × {} components in {}",
+        specs.len(),
+        shape.components,
+        secs(sboms)
+    )?;
+    out.flush()?;
+
+    let docs: Vec<AdvisoryDoc> = advisories
+        .iter()
+        .map(|a| AdvisoryDoc {
+            file: "generated".into(),
+            advisory: a.clone(),
+        })
+        .collect();
+    let t = Instant::now();
+    store.import_advisories(&docs, None)?;
+    drop(docs);
+    let advisories_time = t.elapsed();
+    let findings = store
+        .db()
+        .query("SELECT COUNT(*) FROM findings WHERE present = 1", &[])?
+        .first()
+        .and_then(|r| r[0].int())
+        .unwrap_or(0) as usize;
+    writeln!(
+        out,
+        "{backend}: {} advisories stored and matched in {} ({findings} findings)",
+        advisories.len(),
+        secs(advisories_time),
+    )?;
+    out.flush()?;
+    Ok(Populated {
+        specs,
+        inventory,
+        sboms,
+        advisories: advisories_time,
+        findings,
+    })
+}
+
 fn run_backend(
     backend: &'static str,
     url: &str,
@@ -209,64 +333,10 @@ fn run_backend(
         std::process::id()
     ));
     let mut store = Store::open_with_key(url, Some(key))?;
-    let assets_before = store.db().query("SELECT COUNT(*) FROM assets", &[])?;
-    if assets_before.first().and_then(|r| r[0].int()).unwrap_or(0) > 0 {
-        return Err(anyhow!("{backend}: the benchmark needs an empty database"));
-    }
-    let (advisories, pool) = data;
-    let (models, releases, assets, specs) = inventory(args.releases, args.assets);
-    let t = Instant::now();
-    store.import(ImportKind::Models, "models.csv", models.as_bytes(), args.on)?;
-    store.import(
-        ImportKind::Releases,
-        "releases.csv",
-        releases.as_bytes(),
-        args.on,
-    )?;
-    store.import(ImportKind::Assets, "assets.csv", assets.as_bytes(), args.on)?;
-    let inventory = t.elapsed();
-    out.flush()?;
-    writeln!(
-        out,
-        "{backend}: inventory ({} assets) in {}",
-        args.assets,
-        secs(inventory)
-    )?;
-    out.flush()?;
-
-    let t = Instant::now();
-    for (i, spec) in specs.iter().enumerate() {
-        let (bytes, parsed) = release_sbom(pool, args.components, 1000 + i as u64);
-        store.import_sbom(spec, "bench.cdx.json", &bytes, &parsed)?;
-    }
-    let sboms = t.elapsed();
-    writeln!(
-        out,
-        "{backend}: {} SBOMs × {} components in {}",
-        specs.len(),
-        args.components,
-        secs(sboms)
-    )?;
-
-    let docs: Vec<AdvisoryDoc> = advisories
-        .iter()
-        .map(|a| AdvisoryDoc {
-            file: "generated".into(),
-            advisory: a.clone(),
-        })
-        .collect();
-    let t = Instant::now();
-    let imported = store.import_advisories(&docs, None)?;
-    drop(docs);
-    let advisories_time = t.elapsed();
-    writeln!(
-        out,
-        "{backend}: {} advisories stored and matched in {} ({} findings)",
-        advisories.len(),
-        secs(advisories_time),
-        imported.matching.findings
-    )?;
-    out.flush()?;
+    let shape = &args.shape;
+    let loaded = populate(&mut store, backend, shape, data, out)?;
+    let (_, pool) = data;
+    let specs = &loaded.specs;
 
     let t = Instant::now();
     let full = store.rematch_all()?;
@@ -303,7 +373,7 @@ fn run_backend(
             }],
             None,
         )?;
-        let affected = store.affected(&vuln, args.on)?;
+        let affected = store.affected(&vuln, shape.on)?;
         times.push(t.elapsed());
         reached.push(affected.len());
     }
@@ -331,7 +401,7 @@ fn run_backend(
         .and_then(|s| s.rsplit_once('@'))
         .map(|(m, _)| format!("{m}@9.9-new"))
         .ok_or_else(|| anyhow!("no release"))?;
-    let (bytes, parsed) = release_sbom(pool, args.components, 99);
+    let (bytes, parsed) = release_sbom(pool, shape.components, 99);
     let t = Instant::now();
     store.import_sbom(&spec, "new.cdx.json", &bytes, &parsed)?;
     let found = store.findings(&FindingFilter {
@@ -347,9 +417,9 @@ fn run_backend(
     )?;
     Ok(Figures {
         backend,
-        inventory,
-        sboms,
-        advisories: advisories_time,
+        inventory: loaded.inventory,
+        sboms: loaded.sboms,
+        advisories: loaded.advisories,
         findings: full.findings,
         rematch,
         new_advisory,
@@ -363,7 +433,7 @@ fn run_backend(
 
 pub fn run(args: &BenchFleetArgs, out: &mut dyn Write) -> Result<()> {
     let t = Instant::now();
-    let data = baton_matching::bench::fleet_data(args.advisories, args.distinct, 42);
+    let data = args.shape.data();
     writeln!(
         out,
         "generated {} advisories and {} distinct components in {}",
@@ -400,7 +470,7 @@ pub fn run(args: &BenchFleetArgs, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "| backend | inventory | {} SBOMs | {} advisories | findings | full re-match (target < 30 s) | new advisory → affected assets, median (target < 50 ms) | first new advisory (cold) | new SBOM → findings | peak memory (target < 4 GB) |",
-        args.releases, args.advisories
+        args.shape.releases, args.shape.advisories
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
     for f in &figures {
@@ -425,8 +495,12 @@ pub fn run(args: &BenchFleetArgs, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "({cores} cores; {} releases × {} components from {} distinct; {} assets; peak memory is the whole process, both backends)",
-        args.releases, args.components, args.distinct, args.assets
+        "({cores} cores; {} releases × {} components from {} distinct, {}% of packages with advisories; {} assets; peak memory is the whole process, both backends)",
+        args.shape.releases,
+        args.shape.components,
+        args.shape.distinct,
+        args.shape.vulnerable_percent,
+        args.shape.assets
     )?;
     if args.dir.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -326,6 +326,9 @@ enum BenchWhat {
         /// Distinct components the SBOMs draw from
         #[arg(long, default_value_t = 100_000)]
         distinct: usize,
+        /// Percent of the pool's packages that advisories name
+        #[arg(long, default_value_t = 6)]
+        vulnerable_percent: u64,
         #[arg(long, default_value_t = 100_000)]
         assets: usize,
         #[arg(long, default_value_t = 50)]
@@ -333,9 +336,16 @@ enum BenchWhat {
         /// Seconds of load per request
         #[arg(long, default_value_t = 60)]
         duration: u64,
-        /// An empty PostgreSQL database to run on as well
+        /// An empty PostgreSQL database to run on as well (or one an earlier run loaded)
         #[arg(long)]
         postgres: Option<String>,
+        /// Keep the SQLite database and log keys here; a fleet an earlier run loaded here is
+        /// used as it is [default: a new temporary folder, removed after]
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Run on PostgreSQL only
+        #[arg(long, requires = "postgres")]
+        skip_sqlite: bool,
     },
     /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
     ScanPeer {
@@ -363,6 +373,9 @@ enum BenchWhat {
         /// Distinct components the releases draw from
         #[arg(long, default_value_t = 100_000)]
         distinct: usize,
+        /// Percent of the pool's packages that advisories name
+        #[arg(long, default_value_t = 6)]
+        vulnerable_percent: u64,
         #[arg(long, default_value_t = 100_000)]
         assets: usize,
         /// Folder for the SQLite database [default: a new temporary folder]
@@ -1335,23 +1348,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     releases,
                     components,
                     distinct,
+                    vulnerable_percent,
                     assets,
                     connections,
                     duration,
                     postgres,
+                    dir,
+                    skip_sqlite,
                 }),
             ..
         } => bench_api::run(
             &bench_api::BenchApiArgs {
-                advisories,
-                releases,
-                components,
-                distinct,
-                assets,
+                shape: bench_fleet::FleetShape {
+                    advisories,
+                    releases,
+                    components,
+                    distinct,
+                    vulnerable_percent,
+                    assets,
+                    on: ctx.on,
+                },
                 connections,
                 duration,
                 postgres,
-                on: ctx.on,
+                dir,
+                skip_sqlite,
             },
             out,
         )?,
@@ -1362,6 +1383,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     releases,
                     components,
                     distinct,
+                    vulnerable_percent,
                     assets,
                     dir,
                     postgres,
@@ -1369,14 +1391,17 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             ..
         } => {
             let args = bench_fleet::BenchFleetArgs {
-                advisories,
-                releases,
-                components,
-                distinct,
-                assets,
+                shape: bench_fleet::FleetShape {
+                    advisories,
+                    releases,
+                    components,
+                    distinct,
+                    vulnerable_percent,
+                    assets,
+                    on: ctx.on,
+                },
                 dir,
                 postgres,
-                on: ctx.on,
             };
             bench_fleet::run(&args, out)?;
         }

@@ -114,7 +114,8 @@ pub fn load_demo(url: &str, on: NaiveDate) -> Result<Vec<DemoLogin>> {
 
     // Every release gets an SBOM drawn from one pool of components; the advisories speak of
     // some of them, so findings appear across the fleet.
-    let (advisories, pool) = baton_matching::bench::fleet_data(DEMO_ADVISORIES, DEMO_DISTINCT, 7);
+    let (advisories, pool) =
+        baton_matching::bench::fleet_data(DEMO_ADVISORIES, DEMO_DISTINCT, 6, 7);
     let loaded = store.load_fleet()?;
     let fleet = &loaded.fleet;
     for (i, release) in fleet.releases.iter().enumerate() {
