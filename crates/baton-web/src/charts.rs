@@ -86,7 +86,7 @@ pub struct Event {
 /// `max` events), with a tick at every quarter.
 pub fn timeline(title: &str, from: NaiveDate, until: NaiveDate, events: &[Event]) -> String {
     let lane = 22;
-    let left = 250;
+    let left = 330;
     let axis_w = 420;
     let width = left + axis_w + 20;
     let height = 30 + lane * events.len().max(1);
@@ -204,7 +204,7 @@ mod tests {
             }],
         );
         assert!(svg.contains("Pump EOS"));
-        assert!(svg.contains(r#"cx="459.4""#), "{svg}");
+        assert!(svg.contains(r#"cx="539.4""#), "{svg}");
         assert!(svg.contains("Jul 2026"));
         assert!(!svg.contains("Apr 2026"));
         assert_eq!(first_quarter_after(d("2026-11-15")), d("2027-01-01"));

@@ -266,10 +266,9 @@ impl Browser {
         self.click(&format!("{css} option[value=\"{value}\"]"));
     }
 
-    /// The page's visible text.
+    /// The page's visible text (read by script: htmx may swap the body under an element).
     fn text(&self) -> String {
-        let body = self.find("body");
-        self.call("GET", &format!("/element/{body}/text"), None)
+        self.script("return document.body ? document.body.innerText : '';")
             .as_str()
             .unwrap_or("")
             .to_string()
@@ -297,6 +296,50 @@ impl Browser {
             .as_str()
             .unwrap_or("")
             .to_string()
+    }
+
+    /// Run a script in the page; its return value.
+    fn script(&self, source: &str) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": source, "args": []})),
+        )
+    }
+
+    /// Accessibility basics of the page: the language is set, there is one main heading, every
+    /// visible form field has a label, every chart has a name, and every link has text.
+    fn check_accessible(&self) {
+        let problems = self.script(
+            r#"
+            const out = [];
+            if (!document.documentElement.lang) out.push("no lang on <html>");
+            if (document.querySelectorAll("h1").length !== 1) out.push("not one h1");
+            for (const el of document.querySelectorAll("input, select, textarea")) {
+              if (el.type === "hidden") continue;
+              const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`))
+                || el.closest("label") || el.getAttribute("aria-label");
+              if (!labelled) out.push("unlabelled field " + (el.name || el.id));
+            }
+            for (const svg of document.querySelectorAll("svg")) {
+              if (!svg.getAttribute("aria-label") && !svg.querySelector("title")) out.push("unnamed chart");
+            }
+            for (const a of document.querySelectorAll("a")) {
+              if (!a.textContent.trim() && !a.getAttribute("aria-label")) out.push("empty link " + a.href);
+            }
+            return out;
+            "#,
+        );
+        let problems = problems.as_array().cloned().unwrap_or_default();
+        assert!(problems.is_empty(), "{}: {problems:?}", self.url());
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
     }
 
     fn screenshot(&self, file: &Path) {
@@ -385,7 +428,24 @@ fn a_day_in_the_browser() {
     let text = browser.wait_for_text("Signed in as");
     assert!(browser.url().ends_with("/dashboard"), "{}", browser.url());
     assert!(text.contains("Assets by stage"), "{text}");
+    browser.check_accessible();
     browser.screenshot(&artifacts.join("dashboard.png"));
+    // The same on a tablet held upright.
+    browser.resize(820, 1180);
+    browser.screenshot(&artifacts.join("dashboard-tablet.png"));
+    browser.resize(1366, 900);
+    // Keyboard: the first Tab reaches the skip link, which leads to the main content.
+    browser.call(
+        "POST",
+        "/actions",
+        Some(
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": "\u{E004}"}, {"type": "keyUp", "value": "\u{E004}"}
+            ]}]}),
+        ),
+    );
+    let focused = browser.script("return document.activeElement.textContent.trim();");
+    assert_eq!(focused, json!("Skip to content"));
 
     // The hospital's first asset: which release it runs.
     browser.go(&format!("{url}/assets"));
@@ -400,6 +460,7 @@ fn a_day_in_the_browser() {
     );
     let heading = heading.as_str().unwrap().to_string();
     let model_href = browser.attribute("dl.facts a", "href");
+    browser.check_accessible();
     browser.screenshot(&artifacts.join("asset.png"));
     assert!(asset_page.contains("Stage today"));
 
@@ -425,6 +486,7 @@ fn a_day_in_the_browser() {
     // The device page of the model.
     browser.go(&format!("{url}{model_href}"));
     browser.wait_for_text("Releases");
+    browser.check_accessible();
     browser.screenshot(&artifacts.join("device.png"));
 
     // Back as the hospital: the finding is on its asset.
@@ -435,6 +497,7 @@ fn a_day_in_the_browser() {
     browser.wait_for_text("CVE-2021-32715");
     browser.click("main table tbody tr td a");
     browser.wait_for_text("RUSTSEC-2021-0078");
+    browser.check_accessible();
     let finding_url = browser.url();
     let asset_name = format!(
         "Lakeside Community Hospital/{}",
