@@ -105,6 +105,11 @@ const STATIC: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// The bytes of every script and style sheet a page loads (once; browsers cache them a day).
+pub fn static_bytes() -> usize {
+    STATIC.iter().map(|(_, _, bytes)| bytes.len()).sum()
+}
+
 async fn static_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     match STATIC.iter().find(|(name, _, _)| *name == file) {
         Some((_, kind, bytes)) => (

@@ -22,6 +22,9 @@ pub struct BenchApiArgs {
     /// (or into `postgres`) is used as it is.
     pub dir: Option<std::path::PathBuf>,
     pub skip_sqlite: bool,
+    /// Load the web pages (the dashboard and a device page, signed in with a session cookie)
+    /// instead of the API.
+    pub pages: bool,
 }
 
 const BENCH_USER: &str = "bench@hospital0.example";
@@ -131,7 +134,7 @@ fn parse_wrk(name: &'static str, text: &str) -> Result<Run> {
     })
 }
 
-fn wrk(args: &BenchApiArgs, token: &str, url: &str, name: &'static str) -> Result<Run> {
+fn wrk(args: &BenchApiArgs, header: &str, url: &str, name: &'static str) -> Result<Run> {
     let out = Command::new("wrk")
         .args([
             "-t2",
@@ -141,7 +144,7 @@ fn wrk(args: &BenchApiArgs, token: &str, url: &str, name: &'static str) -> Resul
             "--timeout",
             "10s",
             "-H",
-            &format!("Authorization: Bearer {token}"),
+            header,
             url,
         ])
         .output()
@@ -174,6 +177,7 @@ fn run_backend(
     let mut store = Store::open_with_key(url, Some(key.clone()))?;
     let load = populate(&mut store, backend, args, data, out)?;
     let (token, _) = store.create_token(BENCH_USER, TokenScope::Read, 1)?;
+    let key_path = key.clone();
     drop(store);
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -188,31 +192,70 @@ fn run_backend(
         .enable_all()
         .build()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = runtime.block_on(baton_server::Server::bind(config))?;
+    // The pages and the API, as `baton serve` runs them.
+    let server = runtime.block_on(baton_server::Server::bind_with(config, baton_web::app))?;
     let handle = runtime.spawn(server.run(async move {
         let _ = stopped.await;
     }));
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let urls: [(&'static str, String); 3] = [
+    let root = format!("http://127.0.0.1:{port}");
+    let base = format!("{root}/api/v1");
+    let (header, urls): (String, Vec<(&'static str, String)>) = if args.pages {
+        let mut store = Store::open_with_key(url, Some(key_path.clone()))?;
+        let principal = store
+            .authenticate_token(&token)?
+            .ok_or_else(|| anyhow!("the benchmark's token does not sign in"))?;
+        let (session, _) = store.create_session(&principal, 240)?;
+        let (org, asset) = load.asset.split_once('/').unwrap_or_default();
+        let model = store
+            .db()
+            .query(
+                "SELECT mo.name, m.name FROM assets a JOIN organizations o ON o.id = a.organization_id JOIN device_models m ON m.id = a.model_id JOIN organizations mo ON mo.id = m.manufacturer_id WHERE o.name = $1 AND a.asset_id = $2",
+                &[org.into(), asset.into()],
+            )?
+            .first()
+            .and_then(|r| Some(format!("{}/{}", encode(r[0].text()?), encode(r[1].text()?))))
+            .ok_or_else(|| anyhow!("no model for {}", load.asset))?;
+        drop(store);
         (
-            "findings page (status=affected, KEV first then CVSS, 50 per page, offset 100)",
-            format!("{base}/findings?status=affected&limit=50&offset=100"),
-        ),
+            format!("Cookie: baton_session={session}"),
+            vec![
+                ("dashboard page", format!("{root}/dashboard")),
+                ("device model page", format!("{root}/models/{model}")),
+            ],
+        )
+    } else {
         (
-            "one asset's findings",
-            format!("{base}/findings?asset={}&limit=100", encode(&load.asset)),
-        ),
-        (
-            "affected",
-            format!("{base}/affected/{}", encode(&load.vulnerability)),
-        ),
-    ];
+            format!("Authorization: Bearer {token}"),
+            vec![
+                (
+                    "findings page (status=affected, KEV first then CVSS, 50 per page, offset 100)",
+                    format!("{base}/findings?status=affected&limit=50&offset=100"),
+                ),
+                (
+                    "one asset's findings",
+                    format!("{base}/findings?asset={}&limit=100", encode(&load.asset)),
+                ),
+                (
+                    "affected",
+                    format!("{base}/affected/{}", encode(&load.vulnerability)),
+                ),
+            ],
+        )
+    };
     let mut runs = Vec::new();
     for (name, url) in &urls {
-        let first = probe(url, &token);
+        if args.pages {
+            let bytes = page_bytes(url, &header)?;
+            writeln!(
+                out,
+                "{backend}: {name}: {bytes} bytes of HTML, {} bytes of scripts and style sheets (cached after the first page)",
+                baton_web::static_bytes()
+            )?;
+        }
+        let first = probe(url, &header);
         writeln!(out, "{backend}: {name}: {first}")?;
         out.flush()?;
-        runs.push(wrk(args, &token, url, name)?);
+        runs.push(wrk(args, &header, url, name)?);
     }
     let _ = stop.send(());
     let _ = runtime.block_on(handle);
@@ -220,18 +263,35 @@ fn run_backend(
     Ok(runs)
 }
 
+/// The size of a page's body, fetched once over plain HTTP/1.1.
+fn page_bytes(url: &str, header: &str) -> Result<usize> {
+    use std::io::Read;
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow!("not an http URL: {url}"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let mut stream = std::net::TcpStream::connect(host)?;
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\n{header}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| anyhow!("no HTTP answer from {url}"))?;
+    let head = String::from_utf8_lossy(&answer[..split]);
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!("{url}: {}", head.lines().next().unwrap_or(""));
+    }
+    Ok(answer.len() - split - 4)
+}
+
 /// One client alone for a few seconds: the latency of a request without queueing.
-fn probe(url: &str, token: &str) -> String {
+fn probe(url: &str, header: &str) -> String {
     let answer = Command::new("wrk")
-        .args([
-            "-t1",
-            "-c1",
-            "-d3s",
-            "--latency",
-            "-H",
-            &format!("Authorization: Bearer {token}"),
-            url,
-        ])
+        .args(["-t1", "-c1", "-d3s", "--latency", "-H", header, url])
         .output();
     match answer {
         Ok(o) if o.status.success() => {
@@ -286,7 +346,8 @@ pub fn run(args: &BenchApiArgs, out: &mut dyn Write) -> Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "| backend | request | p50 | p99 (target < 200 ms) | requests | errors | requests/s |"
+        "| backend | request | p50 | p99 (target < {} ms) | requests | errors | requests/s |",
+        if args.pages { 300 } else { 200 }
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|")?;
     for (backend, runs) in &results {

@@ -346,6 +346,10 @@ enum BenchWhat {
         /// Run on PostgreSQL only
         #[arg(long, requires = "postgres")]
         skip_sqlite: bool,
+        /// Load the web pages instead (the dashboard and a device page, signed in), and report
+        /// their weight
+        #[arg(long)]
+        pages: bool,
     },
     /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
     ScanPeer {
@@ -1355,6 +1359,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     postgres,
                     dir,
                     skip_sqlite,
+                    pages,
                 }),
             ..
         } => bench_api::run(
@@ -1373,6 +1378,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 postgres,
                 dir,
                 skip_sqlite,
+                pages,
             },
             out,
         )?,
