@@ -497,6 +497,26 @@ fn the_fleet_is_read_again_only_after_a_change() {
         assert!(!Arc::ptr_eq(&first, &fresh), "{}", db.backend);
         assert_eq!(fresh.loaded().fleet.assets.len(), 6);
         assert_eq!(fresh.log_size(), store.log_size().unwrap());
+        // Requests arriving together after a change share one load.
+        store
+            .import(
+                ImportKind::Agreements,
+                "agreements.csv",
+                AGREEMENTS.as_bytes(),
+                day(),
+            )
+            .unwrap();
+        let (a, b, c) = rt.block_on(async {
+            tokio::join!(
+                cache.current(&pool),
+                cache.current(&pool),
+                cache.current(&pool)
+            )
+        });
+        let (a, b, c) = (a.unwrap(), b.unwrap(), c.unwrap());
+        assert!(!Arc::ptr_eq(&fresh, &a), "{}", db.backend);
+        assert!(Arc::ptr_eq(&a, &b) && Arc::ptr_eq(&b, &c), "{}", db.backend);
+        assert_eq!(a.loaded().fleet.agreements.len(), 1);
         drop(pool);
     }
 }
