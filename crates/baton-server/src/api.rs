@@ -12,8 +12,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use baton_model::OrgKind;
 use baton_store::{
-    DecisionInput, FindingFilter, ImportKind, Page, Principal, Role, Sharing, Store, StoreError,
-    TokenScope, Visibility,
+    DecisionInput, FindingFilter, Page, Principal, Role, Sharing, Store, StoreError, TokenScope,
+    Visibility,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -486,75 +486,6 @@ pub struct FileQuery {
     pub file: Option<String>,
 }
 
-fn import_kind(kind: &str) -> Result<ImportKind, ApiError> {
-    ImportKind::from_file_name(&format!("{kind}.csv"))
-        .ok_or_else(|| ApiError::not_found(format!("no inventory kind '{kind}'")))
-}
-
-/// The organizations an inventory file's rows name, with their lines.
-fn named_organizations(
-    kind: ImportKind,
-    file: &str,
-    bytes: &[u8],
-) -> Result<Vec<(u64, String)>, ApiError> {
-    use baton_formats::inventory as inv;
-    let bad = |e: baton_formats::InputError| ApiError::unprocessable(e.to_string());
-    Ok(match kind {
-        ImportKind::Models => inv::read_models(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.manufacturer))
-            .collect(),
-        ImportKind::Releases => inv::read_releases(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.manufacturer))
-            .collect(),
-        ImportKind::Assets => inv::read_assets(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Agreements => inv::read_agreements(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.hdo))
-            .collect(),
-        ImportKind::Capabilities => inv::read_capabilities(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Policies => inv::read_policies(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Assessments => inv::read_assessments(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Aliases => Vec::new(),
-    })
-}
-
-/// Which inventory kinds an organization of this kind may upload (its own rows only).
-fn may_upload(kind: OrgKind, what: ImportKind) -> bool {
-    match kind {
-        OrgKind::Mdm => matches!(what, ImportKind::Models | ImportKind::Releases),
-        OrgKind::Hdo => matches!(
-            what,
-            ImportKind::Assets
-                | ImportKind::Agreements
-                | ImportKind::Capabilities
-                | ImportKind::Policies
-                | ImportKind::Assessments
-        ),
-        OrgKind::ThirdParty => matches!(what, ImportKind::Capabilities),
-    }
-}
-
 /// Upload an inventory CSV (the same files as `baton import`), in one transaction. Every row
 /// must be your organization's: a manufacturer uploads models and releases, a hospital assets,
 /// agreements, capabilities, policies and assessments.
@@ -572,28 +503,8 @@ async fn import_inventory(
     ApiQuery(q): ApiQuery<FileQuery>,
     body: Bytes,
 ) -> Result<ApiJson<serde_json::Value>, ApiError> {
-    let what = import_kind(&kind)?;
-    if !may_upload(p.kind, what) {
-        return Err(ApiError::forbidden(format!(
-            "a {} organization does not upload {kind}",
-            p.kind.key()
-        )));
-    }
     let file = q.file.unwrap_or_else(|| format!("{kind}.csv"));
-    let names = named_organizations(what, &file, &body)?;
-    let own = p.organization_id;
-    let summary = as_user(&state, &p, move |s| {
-        for (line, name) in &names {
-            let theirs = s.organization(name).map(|o| o.id).ok();
-            if theirs != Some(own) {
-                return Err(StoreError::Forbidden(format!(
-                    "{file}:{line}: '{name}' is not your organization"
-                )));
-            }
-        }
-        s.import(what, &file, &body, today())
-    })
-    .await?;
+    let summary = crate::uploads::inventory(&state, &p, &kind, file, body).await?;
     Ok(ApiJson(serde_json::to_value(summary).unwrap_or_default()))
 }
 
@@ -617,41 +528,9 @@ async fn import_sbom(
     ApiQuery(q): ApiQuery<SbomQuery>,
     body: Bytes,
 ) -> Result<ApiJson<serde_json::Value>, ApiError> {
-    let (manufacturer, _, _) = baton_store::parse_release_spec(&q.release)?;
     let file = q.file.unwrap_or_else(|| "sbom".into());
-    let parsed =
-        baton_sbom::parse(&file, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    let own = p.organization_id;
-    let mdm = p.kind == OrgKind::Mdm;
-    let release = q.release;
-    let summary = as_user(&state, &p, move |s| {
-        let theirs = s.organization(&manufacturer).map(|o| o.id).ok();
-        if !mdm || theirs != Some(own) {
-            return Err(StoreError::Forbidden(
-                "only the manufacturer uploads a release's SBOM".into(),
-            ));
-        }
-        s.import_sbom(&release, &file, &body, &parsed)
-    })
-    .await?;
+    let summary = crate::uploads::sbom(&state, &p, q.release, file, body).await?;
     Ok(ApiJson(serde_json::to_value(summary).unwrap_or_default()))
-}
-
-/// Refused unless the caller is a manufacturer and `manufacturer` (name or alias) is it.
-fn only_the_manufacturer(
-    s: &mut Store,
-    p_kind: OrgKind,
-    own: i64,
-    manufacturer: &str,
-    what: &str,
-) -> Result<(), StoreError> {
-    let theirs = s.organization(manufacturer).map(|o| o.id).ok();
-    if p_kind != OrgKind::Mdm || theirs != Some(own) {
-        return Err(StoreError::Forbidden(format!(
-            "only the manufacturer uploads {what}"
-        )));
-    }
-    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -665,22 +544,12 @@ pub struct NoticeQuery {
     pub file: Option<String>,
 }
 
-/// A lifecycle notice upload's result: what each notice changed, and the reader's warnings.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct NoticesImported {
-    pub applied: Vec<baton_store::NoticeApplied>,
-    pub warnings: Vec<String>,
-}
-
-/// Largest lifecycle notice accepted (as for `baton import lifecycle`).
-const MAX_NOTICE_BYTES: usize = 8 * 1024 * 1024;
-
 /// Upload a lifecycle notice (CycloneDX lifecycle properties, ECMA-428 CLE, OpenEoX) for one of
 /// your models or releases (a manufacturer), in one transaction. Name the model or release.
 #[utoipa::path(post, path = "/notices", tag = "uploads", params(NoticeQuery),
     request_body(content = String, content_type = "application/json"),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Applied", body = NoticesImported),
+    responses((status = 200, description = "Applied", body = crate::uploads::NoticesImported),
         (status = 403, description = "Not your model or release", body = ErrorBody),
         (status = 404, description = "Unknown model or release", body = ErrorBody),
         (status = 413, description = "Too large", body = ErrorBody),
@@ -690,54 +559,15 @@ async fn import_notices(
     Writer(p): Writer,
     ApiQuery(q): ApiQuery<NoticeQuery>,
     body: Bytes,
-) -> Result<ApiJson<NoticesImported>, ApiError> {
-    if body.len() > MAX_NOTICE_BYTES {
-        return Err(ApiError::payload_too_large(format!(
-            "a lifecycle notice is at most {MAX_NOTICE_BYTES} bytes"
-        )));
-    }
-    let (target, manufacturer) = match (q.model, q.release) {
-        (Some(m), None) => {
-            let mfr = m
-                .split_once('/')
-                .map(|(a, _)| a.trim().to_string())
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| ApiError::unprocessable("model must be MANUFACTURER/MODEL"))?;
-            (baton_store::NoticeTarget::Model(m), mfr)
-        }
-        (None, Some(r)) => {
-            let (mfr, _, _) = baton_store::parse_release_spec(&r)
-                .map_err(|e| ApiError::unprocessable(e.to_string()))?;
-            (baton_store::NoticeTarget::Release(r), mfr)
-        }
-        _ => {
-            return Err(ApiError::unprocessable(
-                "name the model or the release the notice is about (one of them)",
-            ));
-        }
-    };
-    let announced = match q.announced.as_deref() {
-        Some(d) => Some(
-            chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                .map_err(|_| ApiError::unprocessable("announced must be YYYY-MM-DD"))?,
-        ),
-        None => None,
+) -> Result<ApiJson<crate::uploads::NoticesImported>, ApiError> {
+    let target = crate::uploads::NoticeTarget {
+        model: q.model,
+        release: q.release,
     };
     let file = q.file.unwrap_or_else(|| "notice.json".into());
-    let notices =
-        baton_notices::parse(&file, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    let warnings = notices
-        .iter()
-        .flat_map(|n| &n.warnings)
-        .map(|w| format!("{file}: {}: {}", w.location, w.message))
-        .collect();
-    let (kind, own) = (p.kind, p.organization_id);
-    let applied = as_user(&state, &p, move |s| {
-        only_the_manufacturer(s, kind, own, &manufacturer, "its lifecycle notices")?;
-        s.import_notices(&target, &file, &body, &notices, announced)
-    })
-    .await?;
-    Ok(ApiJson(NoticesImported { applied, warnings }))
+    let imported =
+        crate::uploads::notices(&state, &p, target, q.announced.as_deref(), file, body).await?;
+    Ok(ApiJson(imported))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -764,23 +594,8 @@ async fn import_document(
     ApiQuery(q): ApiQuery<DocumentQuery>,
     body: Bytes,
 ) -> Result<ApiJson<baton_store::DocumentSummary>, ApiError> {
-    let (manufacturer, _, _) = baton_store::parse_release_spec(&q.release)
-        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    let kind: baton_model::DocumentKind = q
-        .kind
-        .parse()
-        .map_err(|e: baton_model::UnknownTerm| ApiError::unprocessable(e.to_string()))?;
-    if body.is_empty() {
-        return Err(ApiError::unprocessable("the document is empty"));
-    }
-    let file = q.file.unwrap_or_else(|| format!("{}.bin", kind.key()));
-    let release = q.release;
-    let (org_kind, own) = (p.kind, p.organization_id);
-    let summary = as_user(&state, &p, move |s| {
-        only_the_manufacturer(s, org_kind, own, &manufacturer, "a release's documents")?;
-        s.import_document(&release, kind, &file, &body)
-    })
-    .await?;
+    let file = q.file.unwrap_or_else(|| format!("{}.bin", q.kind.trim()));
+    let summary = crate::uploads::document(&state, &p, q.release, &q.kind, file, body).await?;
     Ok(ApiJson(summary))
 }
 
@@ -791,25 +606,12 @@ pub struct Mds2Query {
     pub file: Option<String>,
 }
 
-/// What an MDS2 upload stored.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Mds2Imported {
-    pub release: String,
-    pub sha256: String,
-    /// The sheet the answers were read from
-    pub sheet: String,
-    pub answers: usize,
-    pub warnings: Vec<String>,
-    /// False when these bytes were already stored for the release
-    pub new: bool,
-}
-
 /// Upload the MDS2 form (HN 1-2019 xlsx) of one of your releases (a manufacturer).
 #[utoipa::path(post, path = "/mds2", tag = "uploads", params(Mds2Query),
     request_body(content = String, content_type = "application/octet-stream",
         description = "The workbook (.xlsx) as it is"),
     security(("bearer" = []), ("session" = [])),
-    responses((status = 200, description = "Stored", body = Mds2Imported),
+    responses((status = 200, description = "Stored", body = crate::uploads::Mds2Imported),
         (status = 403, description = "Not your release", body = ErrorBody),
         (status = 422, description = "Not an MDS2 workbook, or a bad release; nothing changed", body = ErrorBody)))]
 async fn import_mds2(
@@ -817,32 +619,11 @@ async fn import_mds2(
     Writer(p): Writer,
     ApiQuery(q): ApiQuery<Mds2Query>,
     body: Bytes,
-) -> Result<ApiJson<Mds2Imported>, ApiError> {
-    let (manufacturer, _, _) = baton_store::parse_release_spec(&q.release)
-        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
+) -> Result<ApiJson<crate::uploads::Mds2Imported>, ApiError> {
     let file = q.file.unwrap_or_else(|| "mds2.xlsx".into());
-    let form =
-        baton_mds2::read_xlsx(&file, &body).map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    let json = serde_json::to_string(&form).map_err(ApiError::internal)?;
-    let release = q.release.clone();
-    let (kind, own) = (p.kind, p.organization_id);
-    let (sha256, new) = as_user(&state, &p, move |s| {
-        only_the_manufacturer(s, kind, own, &manufacturer, "a release's MDS2 form")?;
-        s.import_mds2(&release, &file, &body, &json)
-    })
-    .await?;
-    Ok(ApiJson(Mds2Imported {
-        release: q.release,
-        sha256,
-        sheet: form.sheet.clone(),
-        answers: form.answers.len(),
-        warnings: form
-            .warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.location, w.message))
-            .collect(),
-        new,
-    }))
+    Ok(ApiJson(
+        crate::uploads::mds2(&state, &p, q.release, file, body).await?,
+    ))
 }
 
 /// Upload advisories or VEX (CSAF, OpenVEX, CycloneDX VEX, OSV, NVD, CVE 5). VEX statements
@@ -859,21 +640,7 @@ async fn import_advisories(
     body: Bytes,
 ) -> Result<ApiJson<serde_json::Value>, ApiError> {
     let file = q.file.unwrap_or_else(|| "advisory.json".into());
-    let parsed = baton_advisories::parse(&file, &body)
-        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
-    let docs: Vec<baton_store::AdvisoryDoc> = parsed
-        .advisories
-        .into_iter()
-        .map(|advisory| baton_store::AdvisoryDoc {
-            file: file.clone(),
-            advisory,
-        })
-        .collect();
-    let principal = p.clone();
-    let summary = as_user(&state, &p, move |s| {
-        s.import_advisories_as(&principal, &docs)
-    })
-    .await?;
+    let summary = crate::uploads::advisories(&state, &p, file, body).await?;
     Ok(ApiJson(serde_json::to_value(summary).unwrap_or_default()))
 }
 

@@ -23,6 +23,7 @@ pub mod report_routes;
 pub mod schemas;
 pub mod serve;
 pub mod session;
+pub mod uploads;
 
 pub use app::{AppState, router};
 pub use config::ServerConfig;

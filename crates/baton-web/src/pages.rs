@@ -581,6 +581,7 @@ struct UploadsPage {
     section: &'static str,
     today: chrono::NaiveDate,
     kinds: Vec<(&'static str, &'static str)>,
+    document_kinds: Vec<&'static str>,
 }
 
 /// What each kind of organization may upload: (form value, label).
@@ -589,6 +590,15 @@ fn upload_kinds(kind: OrgKind) -> Vec<(&'static str, &'static str)> {
     match kind {
         OrgKind::Mdm => {
             out.push(("sbom", "SBOM of a release (CycloneDX or SPDX)"));
+            out.push((
+                "notice",
+                "Lifecycle notice of a model or release (CycloneDX lifecycle, ECMA-428 CLE, OpenEoX)",
+            ));
+            out.push((
+                "document",
+                "Document of a release (test report, security guide, …)",
+            ));
+            out.push(("mds2", "MDS2 form of a release (xlsx)"));
             out.push(("models", "Device models (CSV)"));
             out.push(("releases", "Releases (CSV)"));
         }
@@ -617,6 +627,10 @@ pub async fn uploads(signed: Signed) -> Response {
     }
     render::html(&UploadsPage {
         kinds: upload_kinds(signed.principal.kind),
+        document_kinds: baton_model::DocumentKind::ALL
+            .iter()
+            .map(|k| k.key())
+            .collect(),
         me: signed.me(),
         section: "uploads",
         today: today(),
@@ -720,7 +734,8 @@ fn outcome_of(summary: &serde_json::Value) -> (Vec<Outcome>, Vec<String>) {
     (lines, warnings)
 }
 
-/// An upload from the uploads page: one file, one transaction, the outcome row by row.
+/// An upload from the uploads page: one file, one transaction, the outcome row by row. The
+/// checks and the import are the API's own (`baton_server::uploads`).
 pub async fn upload(
     State(state): State<AppState>,
     signed: Signed,
@@ -728,9 +743,7 @@ pub async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let mut csrf = String::new();
-    let mut kind = String::new();
-    let mut release = String::new();
+    let mut fields: std::collections::HashMap<String, String> = Default::default();
     let mut file_name = String::new();
     let mut bytes: Option<Vec<u8>> = None;
     loop {
@@ -740,7 +753,7 @@ pub async fn upload(
             Err(e) => {
                 return upload_error(
                     "upload",
-                    &kind,
+                    "",
                     StatusCode::BAD_REQUEST,
                     format!("the upload could not be read: {e}"),
                 );
@@ -757,25 +770,25 @@ pub async fn upload(
                 Err(e) => {
                     return upload_error(
                         &file_name,
-                        &kind,
+                        "",
                         StatusCode::BAD_REQUEST,
                         format!("the file could not be read: {e}"),
                     );
                 }
             }
-        } else {
+        } else if matches!(
+            name.as_str(),
+            "csrf" | "kind" | "release" | "model" | "announced" | "document_kind"
+        ) {
             let text = field.text().await.unwrap_or_default();
-            match name.as_str() {
-                "csrf" => csrf = text,
-                "kind" => kind = text.trim().to_string(),
-                "release" => release = text.trim().to_string(),
-                _ => {}
-            }
+            fields.insert(name, text.trim().to_string());
         }
     }
-    if let Err(res) = check_form(&state, &headers, &csrf) {
+    let field = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    if let Err(res) = check_form(&state, &headers, &field("csrf")) {
         return res;
     }
+    let kind = field("kind");
     let p = signed.principal.clone();
     if !p.can_write() {
         return upload_error(
@@ -805,122 +818,66 @@ pub async fn upload(
         file_name = format!("{kind}-upload");
     }
     let file = file_name.clone();
-    let what = what("POST", &uri);
-    let result: Result<(serde_json::Value, Option<(String, String)>), Response> =
-        match kind.as_str() {
-            "sbom" => {
-                let parsed = match baton_sbom::parse(&file, &bytes) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        return upload_error(
-                            &file,
-                            &kind,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            e.to_string(),
-                        );
-                    }
-                };
-                let manufacturer = match baton_store::parse_release_spec(&release) {
-                    Ok((m, _, _)) => m,
-                    Err(e) => {
-                        return upload_error(
-                            &file,
-                            &kind,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            e.to_string(),
-                        );
-                    }
-                };
-                let own = p.organization_id;
-                let spec = release.clone();
-                run(&state, &p, what, move |s| {
-                    let theirs = s.organization(&manufacturer).map(|o| o.id).ok();
-                    if theirs != Some(own) {
-                        return Err(StoreError::Forbidden(
-                            "only the manufacturer uploads a release's SBOM".into(),
-                        ));
-                    }
-                    let summary = s.import_sbom(&spec, &file, &bytes, &parsed)?;
-                    Ok(serde_json::to_value(summary).unwrap_or_default())
-                })
+    let body = axum::body::Bytes::from(bytes);
+    use baton_server::uploads;
+    fn json<T: serde::Serialize>(v: T) -> serde_json::Value {
+        serde_json::to_value(v).unwrap_or_default()
+    }
+    let (result, link) = match kind.as_str() {
+        "sbom" => (
+            uploads::sbom(&state, &p, field("release"), file, body)
                 .await
-                .map(|v| {
-                    (
-                        v,
-                        Some((
-                            format!("/findings?release={}", encode(&release)),
-                            "See this release's findings".to_string(),
-                        )),
-                    )
-                })
-            }
-            "advisories" => {
-                let parsed = match baton_advisories::parse(&file, &bytes) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        return upload_error(
-                            &file,
-                            &kind,
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            e.to_string(),
-                        );
-                    }
-                };
-                let docs: Vec<baton_store::AdvisoryDoc> = parsed
-                    .advisories
-                    .into_iter()
-                    .map(|advisory| baton_store::AdvisoryDoc {
-                        file: file.clone(),
-                        advisory,
-                    })
-                    .collect();
-                let principal = p.clone();
-                run(&state, &p, what, move |s| {
-                    let summary = s.import_advisories_as(&principal, &docs)?;
-                    Ok(serde_json::to_value(summary).unwrap_or_default())
-                })
+                .map(json),
+            Some((
+                format!("/findings?release={}", encode(&field("release"))),
+                "See this release's findings".to_string(),
+            )),
+        ),
+        "advisories" => (
+            uploads::advisories(&state, &p, file, body).await.map(json),
+            Some(("/findings".to_string(), "See findings".to_string())),
+        ),
+        "notice" => {
+            let target = uploads::NoticeTarget {
+                model: Some(field("model")),
+                release: Some(field("release")),
+            };
+            let announced = field("announced");
+            (
+                uploads::notices(&state, &p, target, Some(&announced), file, body)
+                    .await
+                    .map(json),
+                None,
+            )
+        }
+        "document" => (
+            uploads::document(
+                &state,
+                &p,
+                field("release"),
+                &field("document_kind"),
+                file,
+                body,
+            )
+            .await
+            .map(json),
+            None,
+        ),
+        "mds2" => (
+            uploads::mds2(&state, &p, field("release"), file, body)
                 .await
-                .map(|v| {
-                    (
-                        v,
-                        Some(("/findings".to_string(), "See findings".to_string())),
-                    )
-                })
-            }
-            other => {
-                let Some(import) = ImportKind::from_file_name(&format!("{other}.csv")) else {
-                    return upload_error(
-                        &file,
-                        other,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        format!("unknown kind '{other}'"),
-                    );
-                };
-                let names = match named_organizations(import, &file, &bytes) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        return upload_error(&file, other, StatusCode::UNPROCESSABLE_ENTITY, e);
-                    }
-                };
-                let own = p.organization_id;
-                run(&state, &p, what, move |s| {
-                    for (line, name) in &names {
-                        let theirs = s.organization(name).map(|o| o.id).ok();
-                        if theirs != Some(own) {
-                            return Err(StoreError::Forbidden(format!(
-                                "{file}:{line}: '{name}' is not your organization"
-                            )));
-                        }
-                    }
-                    let summary = s.import(import, &file, &bytes, today())?;
-                    Ok(serde_json::to_value(summary).unwrap_or_default())
-                })
+                .map(json),
+            None,
+        ),
+        other => (
+            uploads::inventory(&state, &p, other, file, body)
                 .await
-                .map(|v| (v, Some(("/assets".to_string(), "See assets".to_string()))))
-            }
-        };
+                .map(json),
+            Some(("/assets".to_string(), "See assets".to_string())),
+        ),
+    };
     match result {
-        Ok((summary, link)) => {
+        Ok(summary) => {
             let (outcome, warnings) = outcome_of(&summary);
             render::html(&UploadResult {
                 ok: true,
@@ -932,84 +889,23 @@ pub async fn upload(
                 link,
             })
         }
-        Err(res) => {
-            // The store's message names the file and the place; show it in the result panel.
-            let status = res.status();
-            let message = match status {
-                StatusCode::FORBIDDEN => "Refused: not your organization's data.".to_string(),
-                _ => "Nothing was imported.".to_string(),
-            };
-            let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-                .await
-                .map(|b| String::from_utf8_lossy(&b).to_string())
-                .unwrap_or_default();
-            let detail = extract_alert(&body).unwrap_or(message);
-            upload_error(&file_name, &kind, status, detail)
+        Err(e) => {
+            // Refusals are logged, as the API's are.
+            if matches!(e.status(), StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+                let what = what("POST", &uri);
+                let reason = e.status().as_u16().to_string();
+                let principal = p.clone();
+                let _ = state
+                    .pool()
+                    .run(move |s| {
+                        s.act_as(&principal);
+                        s.record_refusal(&what, &reason)
+                    })
+                    .await;
+            }
+            upload_error(&file_name, &kind, e.status(), e.message().to_string())
         }
     }
-}
-
-/// The message of an error page (its `role="alert"` paragraph), unescaped.
-fn extract_alert(page: &str) -> Option<String> {
-    let start = page.find("role=\"alert\">")? + "role=\"alert\">".len();
-    let end = page[start..].find("</p>")? + start;
-    Some(
-        page[start..end]
-            .replace("&#39;", "'")
-            .replace("&quot;", "\"")
-            .replace("&#34;", "\"")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
-}
-
-/// The organizations an inventory file's rows name, with their lines.
-fn named_organizations(
-    kind: ImportKind,
-    file: &str,
-    bytes: &[u8],
-) -> Result<Vec<(u64, String)>, String> {
-    use baton_formats::inventory as inv;
-    let bad = |e: baton_formats::InputError| e.to_string();
-    Ok(match kind {
-        ImportKind::Models => inv::read_models(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.manufacturer))
-            .collect(),
-        ImportKind::Releases => inv::read_releases(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.manufacturer))
-            .collect(),
-        ImportKind::Assets => inv::read_assets(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Agreements => inv::read_agreements(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.hdo))
-            .collect(),
-        ImportKind::Capabilities => inv::read_capabilities(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Policies => inv::read_policies(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Assessments => inv::read_assessments(file, bytes)
-            .map_err(bad)?
-            .into_iter()
-            .map(|r| (r.line, r.record.organization))
-            .collect(),
-        ImportKind::Aliases => return Err("aliases are the operator's to import".into()),
-    })
 }
 
 // ---- settings ----------------------------------------------------------------------------------

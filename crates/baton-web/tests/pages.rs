@@ -226,6 +226,38 @@ impl Browser {
     }
 }
 
+/// A multipart upload from the uploads page: the form's fields and one file.
+fn upload(b: &mut Browser, fields: &[(&str, &str)], name: &str, content: &[u8]) -> Page {
+    let boundary = "----batonboundary";
+    let mut body: Vec<u8> = Vec::new();
+    let csrf = b.csrf.clone();
+    for (k, v) in [("csrf", csrf.as_str())].iter().chain(fields.iter()) {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let res = b
+        .agent
+        .post(format!("{}/uploads", b.base))
+        .header("Cookie", b.cookie_header())
+        .header("Origin", &b.base)
+        .header(
+            "Content-Type",
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+        .send(&body[..]);
+    b.finish(res)
+}
+
 fn form(fields: &[(&str, &str)]) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (k, v) in fields {
@@ -551,27 +583,7 @@ fn uploads_name_the_place_of_an_error_and_change_nothing() {
         let mut gh = Browser::new(&site);
         gh.sign_in("gh-admin@example.test");
         let upload = |b: &mut Browser, kind: &str, name: &str, content: &str| {
-            let boundary = "----batonboundary";
-            let mut body = String::new();
-            for (k, v) in [("csrf", b.csrf.clone()), ("kind", kind.to_string())] {
-                body.push_str(&format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                ));
-            }
-            body.push_str(&format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
-            ));
-            let res = b
-                .agent
-                .post(format!("{}/uploads", b.base))
-                .header("Cookie", b.cookie_header())
-                .header("Origin", &b.base)
-                .header(
-                    "Content-Type",
-                    &format!("multipart/form-data; boundary={boundary}"),
-                )
-                .send(body.as_bytes());
-            b.finish(res)
+            upload(b, &[("kind", kind)], name, content.as_bytes())
         };
         let count = |store: &mut Store| {
             store
@@ -613,5 +625,79 @@ gh-9,General Hospital,Acme Medical,Pump 9,1.0,,,,,,in-use\n";
         let mut viewer = Browser::new(&site);
         viewer.sign_in("gh-viewer@example.test");
         assert_eq!(viewer.get("/uploads").status, 403);
+    }
+}
+
+fn shared_data() -> std::path::PathBuf {
+    std::env::var_os("BATON_SHARED_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+        })
+}
+
+#[test]
+fn a_manufacturer_uploads_notices_and_documents_of_its_own_releases_only() {
+    for db in testing::all() {
+        let site = start(db);
+        let mut acme = Browser::new(&site);
+        acme.sign_in("acme-admin@example.test");
+        let notice = std::fs::read(
+            shared_data()
+                .join("oasis-openeox/examples/core-oasis_openeox_tc-core-1_0-2025-minimal.json"),
+        )
+        .unwrap();
+        // A real OpenEoX notice for its own release: the release's end of security support
+        // (2025-11-19T16:00Z, in effect from the next day) makes it end-of-support.
+        let page = upload(
+            &mut acme,
+            &[("kind", "notice"), ("release", "Acme Medical/Pump 9@1.0")],
+            "openeox.json",
+            &notice,
+        );
+        assert_eq!(page.status, 200, "{}", page.body);
+        let page = acme.get("/models/Acme%20Medical/Pump%209");
+        assert!(page.body.contains("<td>2025-11-20</td>"), "{}", page.body);
+        // A document of its release shows as present.
+        let page = upload(
+            &mut acme,
+            &[
+                ("kind", "document"),
+                ("release", "Acme Medical/Pump 9@1.0"),
+                ("document_kind", "security-test-report"),
+            ],
+            "pentest.pdf",
+            b"%PDF-1.7 test report",
+        );
+        assert_eq!(page.status, 200, "{}", page.body);
+        let page = acme.get("/models/Acme%20Medical/Pump%209?release=1.0");
+        assert!(page.body.contains("security-test-report"), "{}", page.body);
+        // Not for another manufacturer's release: refused, and nothing changes.
+        let page = upload(
+            &mut acme,
+            &[("kind", "notice"), ("release", "Other Corp/Monitor 1@2.0")],
+            "openeox.json",
+            &notice,
+        );
+        assert_eq!(page.status, 403, "{}", page.body);
+        // A notice that is not one: the reader's error, located.
+        let page = upload(
+            &mut acme,
+            &[("kind", "notice"), ("release", "Acme Medical/Pump 9@1.0")],
+            "broken.json",
+            b"{\"end_of_life\": ",
+        );
+        assert_eq!(page.status, 422, "{}", page.body);
+        assert!(page.body.contains("broken.json"), "{}", page.body);
+        // A hospital does not upload notices.
+        let mut gh = Browser::new(&site);
+        gh.sign_in("gh-admin@example.test");
+        let page = upload(
+            &mut gh,
+            &[("kind", "notice"), ("release", "Acme Medical/Pump 9@1.0")],
+            "openeox.json",
+            &notice,
+        );
+        assert_eq!(page.status, 403);
     }
 }
