@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/tokens", post(pages::create_token))
         .route("/static/{file}", get(static_file))
         .layer(axum::Extension(dashboard::DashboardCache::default()))
+        .layer(axum::Extension(pages::ModelCache::default()))
         .layer(middleware::map_response(security_headers))
         .with_state(state)
 }

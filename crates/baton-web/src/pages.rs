@@ -2,7 +2,11 @@
 //! with the store acting as that user; a record outside their view is "not found", like a
 //! guessed id in the API, and the refusal is logged.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Multipart, OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -1172,6 +1176,11 @@ struct ModelPage {
     me: Me,
     section: &'static str,
     today: chrono::NaiveDate,
+    d: Arc<ModelView>,
+}
+
+/// What a device model page shows an organization, kept until the audit log moves.
+pub struct ModelView {
     manufacturer: String,
     model: String,
     model_number: String,
@@ -1199,6 +1208,33 @@ struct ModelPage {
     agreement_org: Option<String>,
 }
 
+/// Device model pages per organization and address, with the audit log size and day they
+/// reflect.
+#[derive(Clone, Default)]
+pub struct ModelCache {
+    held: Arc<Mutex<HashMap<(i64, String), HeldModel>>>,
+}
+
+type HeldModel = (u64, chrono::NaiveDate, Arc<ModelView>);
+
+/// Pages kept at most; past it the cache starts again.
+const MODEL_CACHE_LIMIT: usize = 2_000;
+
+/// The release shown in detail, read from the store.
+struct ModelDetail {
+    release: usize,
+    spec: String,
+    sbom: Option<baton_store::SbomInfo>,
+    components: Vec<baton_store::ComponentRow>,
+    form: Option<String>,
+    findings: (Vec<FindingRow>, i64),
+}
+
+enum ModelRead {
+    Held(Arc<ModelView>),
+    Fresh(Box<(u64, baton_store::LoadedFleet, usize, Option<ModelDetail>)>),
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct ModelQuery {
     pub release: Option<String>,
@@ -1206,6 +1242,7 @@ pub struct ModelQuery {
 
 pub async fn model(
     State(state): State<AppState>,
+    Extension(cache): Extension<ModelCache>,
     signed: Signed,
     uri: OriginalUri,
     Path((manufacturer, model)): Path<(String, String)>,
@@ -1216,7 +1253,21 @@ pub async fn model(
     let on = today();
     let (mfr, name) = (manufacturer.clone(), model.clone());
     let wanted = q.release.clone();
+    let key = (signed.principal.organization_id, uri.0.to_string());
+    let held = cache
+        .held
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+        .cloned();
     let found = run(&state, &signed.principal, what("GET", &uri), move |s| {
+        let size = s.log_size()?;
+        if let Some((held_size, held_on, v)) = held
+            && held_size == size
+            && held_on == on
+        {
+            return Ok(ModelRead::Held(v));
+        }
         let Some((loaded, index)) = s.model_fleet(&view, &mfr, &name)? else {
             return Err(StoreError::NotFound(format!(
                 "unknown device model '{mfr}/{name}'"
@@ -1257,13 +1308,28 @@ pub async fn model(
                     limit: 20,
                 },
             )?;
-            detail = Some((r, spec, sbom, components, form, findings));
+            detail = Some(ModelDetail {
+                release: r,
+                spec,
+                sbom,
+                components,
+                form,
+                findings,
+            });
         }
-        Ok((loaded, index, detail))
+        Ok(ModelRead::Fresh(Box::new((size, loaded, index, detail))))
     })
     .await;
-    let (loaded, index, detail) = match found {
-        Ok(v) => v,
+    let (size, loaded, index, detail) = match found {
+        Ok(ModelRead::Fresh(fresh)) => *fresh,
+        Ok(ModelRead::Held(d)) => {
+            return render::html(&ModelPage {
+                me: signed.me(),
+                section: "assets",
+                today: on,
+                d,
+            });
+        }
         Err(res) => return res,
     };
     let fleet = &loaded.fleet;
@@ -1313,7 +1379,7 @@ pub async fn model(
                     .count(),
                 findings_link: format!("/findings?release={}", encode(&spec)),
                 link: format!("?release={}", encode(&rel.version)),
-                selected: detail.as_ref().is_some_and(|d| d.0 == r),
+                selected: detail.as_ref().is_some_and(|d| d.release == r),
             }
         })
         .collect();
@@ -1327,7 +1393,15 @@ pub async fn model(
     let mut findings_total = 0;
     let mut findings_link = String::new();
     let mut coverage = Vec::new();
-    if let Some((r, spec, sbom, rows, form, (findings, total))) = &detail {
+    if let Some(ModelDetail {
+        release: r,
+        spec,
+        sbom,
+        components: rows,
+        form,
+        findings: (findings, total),
+    }) = &detail
+    {
         release = fleet.releases[*r].version.clone();
         if let Some(row) = docs
             .iter()
@@ -1444,10 +1518,7 @@ pub async fn model(
                 .collect()
         })
         .unwrap_or_default();
-    render::html(&ModelPage {
-        me: signed.me(),
-        section: "assets",
-        today: on,
+    let d = Arc::new(ModelView {
         manufacturer: maker,
         model: m.name.clone(),
         model_number: m.model_number.clone().unwrap_or_default(),
@@ -1484,6 +1555,19 @@ pub async fn model(
         stages: stages.iter().map(|s| s.key().to_string()).collect(),
         matrix,
         agreement_org: agreement_asset.map(|a| fleet.organizations[a.organization].name.clone()),
+    });
+    {
+        let mut held = cache.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if held.len() >= MODEL_CACHE_LIMIT {
+            held.clear();
+        }
+        held.insert(key, (size, on, d.clone()));
+    }
+    render::html(&ModelPage {
+        me: signed.me(),
+        section: "assets",
+        today: on,
+        d,
     })
 }
 

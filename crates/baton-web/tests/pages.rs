@@ -647,6 +647,11 @@ fn a_manufacturer_uploads_notices_and_documents_of_its_own_releases_only() {
                 .join("oasis-openeox/examples/core-oasis_openeox_tc-core-1_0-2025-minimal.json"),
         )
         .unwrap();
+        // Seen before the uploads: the pages kept must not hide what the uploads change.
+        let before = acme.get("/models/Acme%20Medical/Pump%209");
+        assert!(!before.body.contains("<td>2025-11-20</td>"));
+        let before = acme.get("/models/Acme%20Medical/Pump%209?release=1.0");
+        assert!(!before.body.contains("Present: security-test-report"));
         // A real OpenEoX notice for its own release: the release's end of security support
         // (2025-11-19T16:00Z, in effect from the next day) makes it end-of-support.
         let page = upload(
@@ -671,7 +676,11 @@ fn a_manufacturer_uploads_notices_and_documents_of_its_own_releases_only() {
         );
         assert_eq!(page.status, 200, "{}", page.body);
         let page = acme.get("/models/Acme%20Medical/Pump%209?release=1.0");
-        assert!(page.body.contains("security-test-report"), "{}", page.body);
+        assert!(
+            page.body.contains("Present: security-test-report"),
+            "{}",
+            page.body
+        );
         // Not for another manufacturer's release: refused, and nothing changes.
         let page = upload(
             &mut acme,
