@@ -1,7 +1,7 @@
 //! Baton's HTTP service: configuration ([`config`]), a pool of blocking store connections
 //! ([`pool`]), serving over HTTP or TLS with graceful shutdown ([`serve`]), one JSON error shape
 //! ([`error`]), the router and its state ([`app`], API routes in [`api`]), the OpenAPI document
-//! ([`openapi`]), OpenID sign-in routes ([`auth`]), failed-login limits ([`ratelimit`]), OpenID Connect sign-in ([`oidc`]), session
+//! ([`openapi`]), pages of rows as JSON ([`paged`]), OpenID sign-in routes ([`auth`]), failed-login limits ([`ratelimit`]), OpenID Connect sign-in ([`oidc`]), session
 //! cookies and CSRF ([`session`]), the client address behind proxies ([`client`]) and logging
 //! ([`logging`]), and who is asking ([`principal`]: the authentication layer and the extractors
 //! handlers take).
@@ -15,6 +15,7 @@ pub mod error;
 pub mod logging;
 pub mod oidc;
 pub mod openapi;
+pub mod paged;
 pub mod pool;
 pub mod principal;
 pub mod ratelimit;

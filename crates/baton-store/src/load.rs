@@ -1,6 +1,6 @@
 //! Reading the fleet back into the pure model.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use baton_model::dates::parse_date;
 use baton_model::fleet::{
@@ -80,6 +80,24 @@ fn index_of(map: &HashMap<i64, usize>, id: i64, what: &str) -> Result<usize, Sto
     map.get(&id).copied().ok_or_else(|| corrupt(what))
 }
 
+/// `ids` as SQL (an id no row has when empty).
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "-1".into();
+    }
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The rows of `sql` (a SELECT of one table, its id first) with these ids, by id.
+fn rows_with_ids(db: &mut Db, sql: &str, ids: &[i64]) -> Result<Vec<Vec<Value>>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(db.query(&format!("{sql} WHERE id IN ({})", id_list(chunk)), &[])?);
+    }
+    rows.sort_by_key(|r| r[0].int());
+    Ok(rows)
+}
+
 pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
     load_with(db, None)
 }
@@ -99,11 +117,31 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
             kind: req_term(&r[2], "organization kind")?,
         });
     }
+    let asset_sql = "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets";
+    let model_sql = "SELECT id, manufacturer_id, name, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced FROM device_models";
+    let release_sql = "SELECT id, model_id, version, released, eol_date, eol_announced, eos_date, eos_announced FROM releases";
+    // With `only`, just the releases and models of those assets.
+    let (asset_rows, release_rows, model_rows) = match only {
+        None => (
+            db.query(&format!("{asset_sql} ORDER BY id"), &[])?,
+            db.query(&format!("{release_sql} ORDER BY id"), &[])?,
+            db.query(&format!("{model_sql} ORDER BY id"), &[])?,
+        ),
+        Some(ids) => {
+            let assets = rows_with_ids(db, asset_sql, ids)?;
+            let release_ids: BTreeSet<i64> = assets.iter().filter_map(|r| r[4].int()).collect();
+            let releases = rows_with_ids(db, release_sql, &Vec::from_iter(release_ids))?;
+            let model_ids: BTreeSet<i64> = assets
+                .iter()
+                .filter_map(|r| r[3].int())
+                .chain(releases.iter().filter_map(|r| r[1].int()))
+                .collect();
+            let models = rows_with_ids(db, model_sql, &Vec::from_iter(model_ids))?;
+            (assets, releases, models)
+        }
+    };
     let mut models = HashMap::new();
-    for r in db.query(
-        "SELECT id, manufacturer_id, name, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced FROM device_models ORDER BY id",
-        &[],
-    )? {
+    for r in &model_rows {
         models.insert(int(&r[0], "model id")?, fleet.models.len());
         fleet.models.push(DeviceModel {
             manufacturer: index_of(&orgs, int(&r[1], "manufacturer")?, "model manufacturer")?,
@@ -116,10 +154,7 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
         });
     }
     let mut releases = HashMap::new();
-    for r in db.query(
-        "SELECT id, model_id, version, released, eol_date, eol_announced, eos_date, eos_announced FROM releases ORDER BY id",
-        &[],
-    )? {
+    for r in &release_rows {
         releases.insert(int(&r[0], "release id")?, fleet.releases.len());
         fleet.releases.push(Release {
             model: index_of(&models, int(&r[1], "release model")?, "release model")?,
@@ -130,25 +165,6 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
     }
     let mut asset_ids = Vec::new();
     let mut assets = HashMap::new();
-    let asset_sql = "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets";
-    let asset_rows = match only {
-        None => db.query(&format!("{asset_sql} ORDER BY id"), &[])?,
-        Some(ids) => {
-            let mut rows = Vec::new();
-            for chunk in ids.chunks(500) {
-                let list = chunk
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",");
-                rows.extend(db.query(
-                    &format!("{asset_sql} WHERE id IN ({list}) ORDER BY id"),
-                    &[],
-                )?);
-            }
-            rows
-        }
-    };
     for r in asset_rows {
         let id = int(&r[0], "asset id")?;
         assets.insert(id, fleet.assets.len());
@@ -179,7 +195,15 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
                 None => Ok(None),
             }
         };
-    for r in db.query("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements ORDER BY id", &[])? {
+    // With `only`, agreements and policies about other models cannot bear on those assets.
+    let of_models = match only {
+        None => String::new(),
+        Some(_) => format!(
+            " WHERE model_id IS NULL OR model_id IN ({})",
+            id_list(&Vec::from_iter(models.keys().copied()))
+        ),
+    };
+    for r in db.query(&format!("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements{of_models} ORDER BY id"), &[])? {
         fleet.agreements.push(Agreement {
             manufacturer: index_of(&orgs, int(&r[0], "agreement manufacturer")?, "agreement manufacturer")?,
             model: opt_index(&models, &r[1], "agreement model")?,
@@ -205,7 +229,7 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
             capable: int(&r[2], "capable")? != 0,
         });
     }
-    for r in db.query("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies ORDER BY id", &[])? {
+    for r in db.query(&format!("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies{of_models} ORDER BY id"), &[])? {
         fleet.policies.push(Policy {
             organization: index_of(&orgs, int(&r[0], "policy organization")?, "policy organization")?,
             manufacturer: opt_index(&orgs, &r[1], "policy manufacturer")?,
