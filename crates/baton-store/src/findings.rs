@@ -168,7 +168,8 @@ fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssV
     Ok(out)
 }
 
-const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence";
+/// `f.kev` is kept in step with the KEV catalog (by matching and by each catalog import).
+const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence, f.kev";
 const FINDING_FROM: &str = "FROM findings f JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
 
 fn list_of(v: &Value) -> Vec<String> {
@@ -245,12 +246,11 @@ fn asset_page_ids(
     filter: &FindingFilter,
     wanted: Option<&str>,
     overrides: &HashMap<i64, (String, Option<String>)>,
-    kev: &BTreeSet<String>,
     page: crate::Page,
 ) -> Result<(Vec<i64>, i64), StoreError> {
     let rows = db.query(
         &format!(
-            "SELECT f.id, f.vulnerability_id, f.aliases, f.status, f.cvss_version, f.cvss_score FROM findings f{sql}"
+            "SELECT f.id, f.vulnerability_id, f.aliases, f.status, f.cvss_version, f.cvss_score, f.kev FROM findings f{sql}"
         ),
         params,
     )?;
@@ -263,7 +263,7 @@ fn asset_page_ids(
             Some((s, _)) => s.as_str(),
             None => r[3].text().unwrap_or_default(),
         };
-        let is_kev = kev.contains(&vulnerability) || aliases.iter().any(|a| kev.contains(a));
+        let is_kev = r[6].int() == Some(1);
         if !passes(filter, &vulnerability, &aliases, status, wanted, is_kev) {
             continue;
         }
@@ -300,12 +300,14 @@ fn list_inner(
     let mut sql = " WHERE f.present = 1".to_string();
     let mut params: Vec<Value> = Vec::new();
     let view = filter.visibility;
-    if let Some(org) = view.param() {
-        params.push(org);
-        if let Some(cond) = view.release_condition("f.release_id", 1) {
+    // One asset's findings are those of its release, which a view that sees the asset sees.
+    let visible = match (filter.asset.is_none(), view.param()) {
+        (true, Some(org)) => view.release_condition("f.release_id", 1).inspect(|cond| {
+            params.push(org);
             sql.push_str(&format!(" AND {cond}"));
-        }
-    }
+        }),
+        _ => None,
+    };
     let mut asset: Option<i64> = None;
     if let Some(spec) = &filter.asset {
         let (id, release) = asset_spec(db, spec)?;
@@ -340,7 +342,6 @@ fn list_inner(
         None => None,
     };
     let vulnerability = filter.vulnerability.as_deref();
-    let kev = cache::cached(cache, db, "kev", kev_set)?;
     // Per-asset decisions override the release-level status for that asset.
     let mut overrides: HashMap<i64, (String, Option<String>)> = HashMap::new();
     if let Some(a) = asset {
@@ -360,8 +361,7 @@ fn list_inner(
     let mut total = None;
     match page {
         Some(page) if asset.is_some() => {
-            let (ids, n) =
-                asset_page_ids(db, &sql, &params, filter, wanted, &overrides, &kev, page)?;
+            let (ids, n) = asset_page_ids(db, &sql, &params, filter, wanted, &overrides, page)?;
             total = Some(n);
             sql.push_str(&format!(" AND f.id IN ({})", ids_sql_or_none(&ids)));
         }
@@ -393,9 +393,13 @@ fn list_inner(
                     .unwrap_or(0))
             })?);
             // The page walks `findings_order` and filters as it goes, stopping at the page's
-            // end; unary plus keeps the planner from sorting every visible row through the
-            // release index.
-            sql = sql.replace("f.release_id IN (SELECT", "+f.release_id IN (SELECT");
+            // end: each finding's release is looked up in the view as it comes, instead of
+            // listing every visible release first.
+            if let (Some(cond), Some(per_row)) =
+                (&visible, view.release_condition_per_row("f.release_id", 1))
+            {
+                sql = sql.replacen(cond.as_str(), &per_row, 1);
+            }
             params.push(Value::Int(page.limit as i64));
             params.push(Value::Int(page.offset as i64));
             sql.push_str(&format!(
@@ -446,7 +450,7 @@ fn list_inner(
                 r[10].text().map(str::to_string),
             ),
         };
-        let is_kev = kev.contains(&vuln) || aliases.iter().any(|a| kev.contains(a));
+        let is_kev = r[20].int() == Some(1);
         if !passes(filter, &vuln, &aliases, &status, wanted, is_kev) {
             continue;
         }

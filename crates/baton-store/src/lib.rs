@@ -1166,7 +1166,7 @@ impl Store {
         if !(matches!(view, Visibility::Operator) || own || !assets.is_empty()) {
             return Ok(None);
         }
-        let mut loaded = load::load_with(&mut self.db, Some(&assets))?;
+        let mut loaded = load::load_models(&mut self.db, Some(&assets), &[model_id])?;
         load::add_model_details(&mut self.db, &mut loaded, model_id)?;
         let manufacturer_index = loaded.org_ids.iter().position(|o| *o == mfr);
         let index = loaded.fleet.models.iter().position(|m| {

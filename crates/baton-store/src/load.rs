@@ -1,6 +1,6 @@
 //! Reading the fleet back into the pure model.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use baton_model::dates::parse_date;
 use baton_model::fleet::{
@@ -18,6 +18,8 @@ pub struct LoadedFleet {
     pub fleet: Fleet,
     pub org_ids: Vec<i64>,
     pub asset_ids: Vec<i64>,
+    /// The database id of each release, by index.
+    pub release_ids: Vec<i64>,
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -80,6 +82,24 @@ fn index_of(map: &HashMap<i64, usize>, id: i64, what: &str) -> Result<usize, Sto
     map.get(&id).copied().ok_or_else(|| corrupt(what))
 }
 
+/// `ids` as SQL (an id no row has when empty).
+fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        return "-1".into();
+    }
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// The rows of `sql` (a SELECT of one table, its id first) with these ids, by id.
+fn rows_with_ids(db: &mut Db, sql: &str, ids: &[i64]) -> Result<Vec<Vec<Value>>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(db.query(&format!("{sql} WHERE id IN ({})", id_list(chunk)), &[])?);
+    }
+    rows.sort_by_key(|r| r[0].int());
+    Ok(rows)
+}
+
 pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
     load_with(db, None)
 }
@@ -87,6 +107,15 @@ pub(crate) fn load(db: &mut Db) -> Result<LoadedFleet, StoreError> {
 /// The fleet; with `only`, just those assets and what deciding their stage and responsibilities
 /// needs (no assessments, documents or components).
 pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet, StoreError> {
+    load_models(db, only, &[])
+}
+
+/// [`load_with`], and with `only`, also the models `with_models` and every release of them.
+pub(crate) fn load_models(
+    db: &mut Db,
+    only: Option<&[i64]>,
+    with_models: &[i64],
+) -> Result<LoadedFleet, StoreError> {
     let mut fleet = Fleet::default();
     let mut org_ids = Vec::new();
     let mut orgs = HashMap::new();
@@ -99,11 +128,44 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
             kind: req_term(&r[2], "organization kind")?,
         });
     }
+    let asset_sql = "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets";
+    let model_sql = "SELECT id, manufacturer_id, name, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced FROM device_models";
+    let release_sql = "SELECT id, model_id, version, released, eol_date, eol_announced, eos_date, eos_announced FROM releases";
+    // With `only`, just the releases and models of those assets.
+    let (asset_rows, release_rows, model_rows) = match only {
+        None => (
+            db.query(&format!("{asset_sql} ORDER BY id"), &[])?,
+            db.query(&format!("{release_sql} ORDER BY id"), &[])?,
+            db.query(&format!("{model_sql} ORDER BY id"), &[])?,
+        ),
+        Some(ids) => {
+            let assets = rows_with_ids(db, asset_sql, ids)?;
+            let mut release_ids: BTreeSet<i64> = assets.iter().filter_map(|r| r[4].int()).collect();
+            // Every release of the models asked for, with or without assets.
+            for chunk in with_models.chunks(500) {
+                for r in db.query(
+                    &format!(
+                        "SELECT id FROM releases WHERE model_id IN ({})",
+                        id_list(chunk)
+                    ),
+                    &[],
+                )? {
+                    release_ids.extend(r[0].int());
+                }
+            }
+            let releases = rows_with_ids(db, release_sql, &Vec::from_iter(release_ids))?;
+            let model_ids: BTreeSet<i64> = assets
+                .iter()
+                .filter_map(|r| r[3].int())
+                .chain(releases.iter().filter_map(|r| r[1].int()))
+                .chain(with_models.iter().copied())
+                .collect();
+            let models = rows_with_ids(db, model_sql, &Vec::from_iter(model_ids))?;
+            (assets, releases, models)
+        }
+    };
     let mut models = HashMap::new();
-    for r in db.query(
-        "SELECT id, manufacturer_id, name, model_number, udi_di, device_type, criticality, general_availability, eol_date, eol_announced, eos_date, eos_announced FROM device_models ORDER BY id",
-        &[],
-    )? {
+    for r in &model_rows {
         models.insert(int(&r[0], "model id")?, fleet.models.len());
         fleet.models.push(DeviceModel {
             manufacturer: index_of(&orgs, int(&r[1], "manufacturer")?, "model manufacturer")?,
@@ -116,11 +178,10 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
         });
     }
     let mut releases = HashMap::new();
-    for r in db.query(
-        "SELECT id, model_id, version, released, eol_date, eol_announced, eos_date, eos_announced FROM releases ORDER BY id",
-        &[],
-    )? {
+    let mut release_ids = Vec::with_capacity(release_rows.len());
+    for r in &release_rows {
         releases.insert(int(&r[0], "release id")?, fleet.releases.len());
+        release_ids.push(int(&r[0], "release id")?);
         fleet.releases.push(Release {
             model: index_of(&models, int(&r[1], "release model")?, "release model")?,
             version: text(&r[2]).unwrap_or_default(),
@@ -130,25 +191,6 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
     }
     let mut asset_ids = Vec::new();
     let mut assets = HashMap::new();
-    let asset_sql = "SELECT id, organization_id, asset_id, model_id, release_id, status, imported_on, site, department, network_zone FROM assets";
-    let asset_rows = match only {
-        None => db.query(&format!("{asset_sql} ORDER BY id"), &[])?,
-        Some(ids) => {
-            let mut rows = Vec::new();
-            for chunk in ids.chunks(500) {
-                let list = chunk
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",");
-                rows.extend(db.query(
-                    &format!("{asset_sql} WHERE id IN ({list}) ORDER BY id"),
-                    &[],
-                )?);
-            }
-            rows
-        }
-    };
     for r in asset_rows {
         let id = int(&r[0], "asset id")?;
         assets.insert(id, fleet.assets.len());
@@ -179,7 +221,15 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
                 None => Ok(None),
             }
         };
-    for r in db.query("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements ORDER BY id", &[])? {
+    // With `only`, agreements and policies about other models cannot bear on those assets.
+    let of_models = match only {
+        None => String::new(),
+        Some(_) => format!(
+            " WHERE model_id IS NULL OR model_id IN ({})",
+            id_list(&Vec::from_iter(models.keys().copied()))
+        ),
+    };
+    for r in db.query(&format!("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements{of_models} ORDER BY id"), &[])? {
         fleet.agreements.push(Agreement {
             manufacturer: index_of(&orgs, int(&r[0], "agreement manufacturer")?, "agreement manufacturer")?,
             model: opt_index(&models, &r[1], "agreement model")?,
@@ -205,7 +255,7 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
             capable: int(&r[2], "capable")? != 0,
         });
     }
-    for r in db.query("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies ORDER BY id", &[])? {
+    for r in db.query(&format!("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies{of_models} ORDER BY id"), &[])? {
         fleet.policies.push(Policy {
             organization: index_of(&orgs, int(&r[0], "policy organization")?, "policy organization")?,
             manufacturer: opt_index(&orgs, &r[1], "policy manufacturer")?,
@@ -219,6 +269,7 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
             fleet,
             org_ids,
             asset_ids,
+            release_ids,
         });
     }
     for r in db.query("SELECT asset_ref, assessed_on, assessor, decision, residual, note FROM risk_assessments ORDER BY id", &[])? {
@@ -278,6 +329,7 @@ pub(crate) fn load_with(db: &mut Db, only: Option<&[i64]>) -> Result<LoadedFleet
         fleet,
         org_ids,
         asset_ids,
+        release_ids,
     })
 }
 
@@ -288,15 +340,12 @@ pub(crate) fn add_model_details(
     loaded: &mut LoadedFleet,
     model_id: i64,
 ) -> Result<(), StoreError> {
-    // Releases are loaded in id order, so a release's index is its rank among the ids.
-    let mut releases = HashMap::new();
-    for (i, r) in db
-        .query("SELECT id FROM releases ORDER BY id", &[])?
-        .into_iter()
+    let releases: HashMap<i64, usize> = loaded
+        .release_ids
+        .iter()
         .enumerate()
-    {
-        releases.insert(int(&r[0], "release id")?, i);
-    }
+        .map(|(i, id)| (*id, i))
+        .collect();
     let model = [Value::Int(model_id)];
     for r in db.query(
         "SELECT d.release_id, d.kind FROM release_documents d JOIN releases r ON r.id = d.release_id WHERE r.model_id = $1 ORDER BY d.id",

@@ -76,6 +76,23 @@ impl Visibility {
         })
     }
 
+    /// [`Visibility::release_condition`] for a query that walks an index and stops early (a
+    /// page): tested finding by finding through an index rather than by listing every visible
+    /// release first; the unary plus keeps the planner from driving the query by release.
+    pub(crate) fn release_condition_per_row(&self, release: &str, param: usize) -> Option<String> {
+        match self {
+            Visibility::Operator => None,
+            Visibility::Organization {
+                kind: OrgKind::Hdo, ..
+            } => Some(format!(
+                "EXISTS (SELECT 1 FROM assets va WHERE va.organization_id = ${param} AND va.release_id = +{release})"
+            )),
+            _ => self
+                .release_condition(release, param)
+                .map(|c| format!("+{c}")),
+        }
+    }
+
     /// The organization id bound as the conditions' parameter.
     pub(crate) fn param(&self) -> Option<Value> {
         match self {

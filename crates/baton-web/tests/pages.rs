@@ -423,7 +423,8 @@ fn each_organization_sees_only_its_own() {
         // The manufacturer sees its model, and no hospital's assets until one shares them.
         let mut acme = Browser::new(&site);
         acme.sign_in("acme-admin@example.test");
-        assert_eq!(acme.get("/models/Acme%20Medical/Pump%209").status, 200);
+        let mp = acme.get("/models/Acme%20Medical/Pump%209");
+        assert_eq!(mp.status, 200, "{}", mp.body);
         assert_eq!(acme.get("/models/Other%20Corp/Monitor%201").status, 404);
         assert!(!acme.get("/assets").body.contains("gh-1"));
         assert_eq!(acme.get("/assets/General%20Hospital/gh-1").status, 404);
