@@ -9,52 +9,13 @@ use baton_server::ratelimit::LoginLimits;
 use baton_store::{
     AdvisoryDoc, FindingFilter, ImportKind, Role, Store, TokenScope, Value, testing,
 };
-use chrono::NaiveDate;
 use serde_json::json;
 
 use super::{Reply, TestServer, client, reply};
 
 // ---- the fixture -------------------------------------------------------------------------------
 
-pub fn day() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
-}
-
-pub const MODELS: &str = "manufacturer,model,model_number,udi_di,device_type,criticality,general_availability,eol_date,eol_announced,eos_date,eos_announced
-Acme Medical,Pump 9,,,infusion pump,high,,,,,
-Other Corp,Monitor 1,,,monitor,high,,,,,
-";
-
-/// City Clinic alone runs Monitor 1 3.0: that finding is outside General Hospital's view.
-pub const ASSETS: &str = "asset_id,organization,manufacturer,model,software_version,serial,udi,site,department,network_zone,status
-gh-1,General Hospital,Acme Medical,Pump 9,1.0,,,,,,in-use
-gh-2,General Hospital,Acme Medical,Pump 9,1.0,,,,,,in-use
-gh-3,General Hospital,Other Corp,Monitor 1,2.0,,,,,,in-use
-cc-1,City Clinic,Acme Medical,Pump 9,1.0,,,,,,in-use
-cc-2,City Clinic,Other Corp,Monitor 1,2.0,,,,,,in-use
-cc-3,City Clinic,Other Corp,Monitor 1,3.0,,,,,,in-use
-";
-
-/// ServiceCo patches City Clinic's Monitor 1s.
-pub const AGREEMENTS: &str = "manufacturer,model,hdo,task,stage,party,lead,provider
-Other Corp,Monitor 1,City Clinic,deploy-patches,,third-party,,ServiceCo
-";
-
-/// An advisory on every Acme Pump 9 1.0 and Other Corp Monitor 1 2.0 and 3.0.
-pub const ADVISORY: &str = r#"{
-  "document": {"category": "csaf_security_advisory", "csaf_version": "2.0", "title": "t",
-    "publisher": {"category": "vendor", "name": "Acme Medical", "namespace": "https://acme.example"},
-    "tracking": {"id": "ACME-1", "status": "final", "version": "1", "initial_release_date": "2026-01-01T00:00:00Z",
-      "current_release_date": "2026-01-01T00:00:00Z", "revision_history": [{"number": "1", "date": "2026-01-01T00:00:00Z", "summary": "s"}]}},
-  "product_tree": {"branches": [
-    {"category": "vendor", "name": "Acme Medical", "branches": [{"category": "product_name", "name": "Pump 9",
-      "branches": [{"category": "product_version", "name": "1.0", "product": {"product_id": "P1", "name": "Acme Medical Pump 9 1.0"}}]}]},
-    {"category": "vendor", "name": "Other Corp", "branches": [{"category": "product_name", "name": "Monitor 1",
-      "branches": [{"category": "product_version", "name": "2.0", "product": {"product_id": "P2", "name": "Other Corp Monitor 1 2.0"}},
-                   {"category": "product_version", "name": "3.0", "product": {"product_id": "P3", "name": "Other Corp Monitor 1 3.0"}}]}]}
-  ]},
-  "vulnerabilities": [{"cve": "CVE-2026-0001", "product_status": {"known_affected": ["P1", "P2", "P3"]}}]
-}"#;
+pub use baton_store::testing::sample::{ADVISORY, AGREEMENTS, ASSETS, CC, CVE, GH, MODELS, day};
 
 /// An advisory about a product nobody runs: a harmless upload.
 pub const UNRELATED_ADVISORY: &str = r#"{
@@ -73,10 +34,6 @@ pub const SBOM: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "vers
   "components": [{"type": "library", "name": "zlib", "version": "1.2.13", "purl": "pkg:generic/zlib@1.2.13"}]}"#;
 
 pub const PASSWORD: &str = "a long enough password";
-pub const CVE: &str = "CVE-2026-0001";
-
-pub const GH: &str = "General Hospital";
-pub const CC: &str = "City Clinic";
 
 /// Every user: a key (also the e-mail's local part), organization and role.
 pub const USERS: [(&str, &str, Role); 12] = [
