@@ -337,6 +337,9 @@ pub struct FindingsQuery {
     pub vulnerability: Option<String>,
     /// critical | high | medium | low | none | unscored (CVSS qualitative rating)
     pub severity: Option<String>,
+    /// urgency (KEV first, then CVSS score; the default) | vulnerability | newest (first seen);
+    /// one asset's findings are always by urgency
+    pub sort: Option<String>,
     /// Rows to skip [default 0]
     pub offset: Option<usize>,
     /// Rows to return, 1–1000 [default 100]
@@ -363,6 +366,7 @@ async fn list_findings(
         kev: q.kev.unwrap_or(false),
         vulnerability: q.vulnerability,
         severity: q.severity,
+        sort: q.sort,
         visibility: Visibility::of(&p),
     };
     let (items, total) = as_user(&state, &p, move |s| s.findings_page(&filter, page)).await?;

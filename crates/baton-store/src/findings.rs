@@ -80,8 +80,30 @@ pub struct FindingFilter {
     pub vulnerability: Option<String>,
     /// CVSS qualitative severity: critical, high, medium, low, none, or unscored.
     pub severity: Option<String>,
+    /// The order of a fleet-wide list: `urgency` (KEV first, then CVSS score; the default),
+    /// `vulnerability` (by id) or `newest` (first seen, newest first). One asset's findings are
+    /// always by urgency.
+    pub sort: Option<String>,
     /// Whose view: releases, assets and counts outside it are left out.
     pub visibility: crate::Visibility,
+}
+
+/// The orders a fleet-wide finding list can be sorted in.
+pub const FINDING_SORTS: [&str; 3] = ["urgency", "vulnerability", "newest"];
+
+/// The SQL order of a sort, after the list's filters.
+fn sort_sql(sort: Option<&str>) -> Result<&'static str, StoreError> {
+    Ok(match sort.map(str::trim).unwrap_or("urgency") {
+        "urgency" | "" => "f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id",
+        "vulnerability" => "f.vulnerability_id, f.id",
+        "newest" => "f.first_seen DESC, f.id DESC",
+        other => {
+            return Err(StoreError::Invalid(format!(
+                "unknown sort '{other}' (one of {})",
+                FINDING_SORTS.join(", ")
+            )));
+        }
+    })
 }
 
 /// The severities a finding list filters on, from the most severe.
@@ -337,6 +359,7 @@ fn list_inner(
             params.len()
         ));
     }
+    let order = sort_sql(filter.sort.as_deref())?;
     let wanted = match &filter.status {
         Some(s) => Some(parse_status(s)?.key()),
         None => None,
@@ -403,7 +426,7 @@ fn list_inner(
             params.push(Value::Int(page.limit as i64));
             params.push(Value::Int(page.offset as i64));
             sql.push_str(&format!(
-                " ORDER BY f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id LIMIT ${} OFFSET ${}",
+                " ORDER BY {order} LIMIT ${} OFFSET ${}",
                 params.len() - 1,
                 params.len()
             ));
@@ -501,7 +524,15 @@ fn list_inner(
             .chain(&f.aliases)
             .find_map(|k| epss.get(k).cloned());
     }
-    sort_findings(&mut out);
+    match filter.sort.as_deref().map(str::trim) {
+        Some("vulnerability") if filter.asset.is_none() => out.sort_by(|a, b| {
+            (&a.vulnerability_id, a.finding_id).cmp(&(&b.vulnerability_id, b.finding_id))
+        }),
+        Some("newest") if filter.asset.is_none() => {
+            out.sort_by(|a, b| (&b.first_seen, b.finding_id).cmp(&(&a.first_seen, a.finding_id)))
+        }
+        _ => sort_findings(&mut out),
+    }
     let total = total.unwrap_or(out.len() as i64);
     Ok((out, total))
 }

@@ -31,8 +31,8 @@ pub use cache::ReadCache;
 pub use db::{Db, Target, Value};
 pub use documents::{ComponentRow, DocumentSummary, SbomImport, SbomInfo, parse_release_spec};
 pub use findings::{
-    CvssValue, Decision, DecisionInput, EpssValue, FindingFilter, FindingRow, IdentityChange,
-    IdentityInput, JUSTIFICATIONS, SEVERITIES, UnmatchedComponent, severity_ranks,
+    CvssValue, Decision, DecisionInput, EpssValue, FINDING_SORTS, FindingFilter, FindingRow,
+    IdentityChange, IdentityInput, JUSTIFICATIONS, SEVERITIES, UnmatchedComponent, severity_ranks,
 };
 pub use import::ImportSummary;
 pub use load::LoadedFleet;

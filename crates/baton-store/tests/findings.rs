@@ -638,6 +638,15 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 release: Some("Philips/Vue PACS@12.2.1.0".into()),
                 ..Default::default()
             },
+            FindingFilter {
+                sort: Some("vulnerability".into()),
+                ..Default::default()
+            },
+            FindingFilter {
+                sort: Some("newest".into()),
+                status: Some("affected".into()),
+                ..Default::default()
+            },
         ];
         // One asset's pages, with a decision of its own that overrides its release's status.
         let gh1 = store.findings(&asset("General Hospital/gh-1")).unwrap();
@@ -671,6 +680,26 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 ..asset("General Hospital/gh-1")
             },
         ];
+        // The orders are what they say.
+        let by_id = store
+            .findings(&FindingFilter {
+                sort: Some("vulnerability".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            by_id
+                .windows(2)
+                .all(|w| w[0].vulnerability_id <= w[1].vulnerability_id)
+        );
+        assert!(
+            store
+                .findings(&FindingFilter {
+                    sort: Some("sideways".into()),
+                    ..Default::default()
+                })
+                .is_err()
+        );
         for filter in filters.into_iter().chain(gh1_filters) {
             let all = store.findings(&filter).unwrap();
             let ids = |rows: &[baton_store::FindingRow]| {

@@ -77,6 +77,7 @@ pub async fn home(_: Signed) -> Response {
 pub struct FindingsQuery {
     pub status: Option<String>,
     pub severity: Option<String>,
+    pub sort: Option<String>,
     pub kev: Option<String>,
     pub vulnerability: Option<String>,
     pub release: Option<String>,
@@ -133,6 +134,8 @@ struct FindingsPage {
     pager: Pager,
     status: String,
     severity: String,
+    sort: String,
+    sorts: &'static [&'static str],
     kev: bool,
     vulnerability: String,
     release: String,
@@ -158,6 +161,13 @@ pub async fn findings(
             &format!("unknown severity '{severity}'"),
         );
     }
+    let sort = clean(&q.sort);
+    if !sort.is_empty() && !baton_store::FINDING_SORTS.contains(&sort.as_str()) {
+        return render::error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("unknown sort '{sort}'"),
+        );
+    }
     let (status, vulnerability, release, asset) = (
         clean(&q.status),
         clean(&q.vulnerability),
@@ -179,6 +189,7 @@ pub async fn findings(
         kev,
         vulnerability: some(&vulnerability),
         severity: some(&severity),
+        sort: some(&sort),
         visibility: Visibility::of(&signed.principal),
     };
     let page = Page {
@@ -196,6 +207,7 @@ pub async fn findings(
     let base = query(&[
         ("status", &status),
         ("severity", &severity),
+        ("sort", &sort),
         ("kev", if kev { "1" } else { "" }),
         ("vulnerability", &vulnerability),
         ("release", &release),
@@ -214,6 +226,8 @@ pub async fn findings(
         },
         status,
         severity,
+        sort,
+        sorts: &baton_store::FINDING_SORTS,
         kev,
         vulnerability,
         release,

@@ -368,6 +368,8 @@ fn every_page_renders_for_every_kind_of_organization() {
                 "/assets?task=deploy-patches&party=hdo&findings=1",
                 "/findings",
                 "/findings?severity=unscored&kev=1",
+                "/findings?sort=newest&status=affected",
+                "/findings?sort=vulnerability",
                 "/settings",
                 "/agreements",
                 "/capabilities",
