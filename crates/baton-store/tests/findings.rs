@@ -670,6 +670,20 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 vulnerability: Some(gh1[1].vulnerability_id.clone()),
                 ..asset("General Hospital/gh-1")
             },
+            // The same release on an asset without decisions of its own.
+            asset("General Hospital/gh-2"),
+            FindingFilter {
+                status: Some("affected".into()),
+                ..asset("General Hospital/gh-2")
+            },
+            FindingFilter {
+                kev: true,
+                ..asset("General Hospital/gh-2")
+            },
+            FindingFilter {
+                vulnerability: Some(gh1[1].vulnerability_id.clone()),
+                ..asset("General Hospital/gh-2")
+            },
         ];
         for filter in filters.into_iter().chain(gh1_filters) {
             let all = store.findings(&filter).unwrap();
