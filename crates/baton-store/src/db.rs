@@ -101,6 +101,24 @@ impl rusqlite::ToSql for Value {
     }
 }
 
+/// Placeholders for a list of `values`, appended to `params` and padded with `pad` (a value no
+/// row has) to a power of two, at least 8: lists of any length give one of a few statements,
+/// which stay prepared, instead of new SQL each time.
+pub(crate) fn list_marks(
+    values: impl IntoIterator<Item = Value>,
+    pad: Value,
+    params: &mut Vec<Value>,
+) -> String {
+    let first = params.len() + 1;
+    params.extend(values);
+    let width = (params.len() + 1 - first).max(8).next_power_of_two();
+    params.resize(first - 1 + width, pad);
+    (first..first + width)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Which database a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -147,15 +165,17 @@ pub enum Db {
 /// Statements kept prepared on one SQLite connection (least recently used dropped first).
 const SQLITE_STATEMENTS: usize = 128;
 
-/// Statements kept prepared on one PostgreSQL connection beyond this many are all dropped
-/// (SQL that inlines id lists is seldom the same twice).
+/// Statements kept prepared on one PostgreSQL connection; beyond this many, the one used least
+/// recently is closed (SQL that inlines id lists is seldom the same twice).
 const PG_STATEMENTS: usize = 256;
 
 /// A PostgreSQL connection and the statements prepared on it, by SQL text: a statement run again
-/// is sent with its parameters only, not parsed and described by the server first.
+/// is sent with its parameters only, not parsed, described and planned by the server first.
 pub struct Postgres {
     client: postgres::Client,
-    statements: std::collections::HashMap<String, postgres::Statement>,
+    /// Each statement and when it was last used (a count of uses on this connection).
+    statements: std::collections::HashMap<String, (postgres::Statement, u64)>,
+    uses: u64,
 }
 
 impl Postgres {
@@ -164,14 +184,24 @@ impl Postgres {
     }
 
     fn statement(&mut self, sql: &str) -> Result<postgres::Statement, StoreError> {
-        if let Some(s) = self.statements.get(sql) {
+        self.uses += 1;
+        if let Some((s, used)) = self.statements.get_mut(sql) {
+            *used = self.uses;
             return Ok(s.clone());
         }
         let statement = self.client.prepare(sql).map_err(pg_err)?;
         if self.statements.len() >= PG_STATEMENTS {
-            self.statements.clear();
+            let oldest = self
+                .statements
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                self.statements.remove(&k);
+            }
         }
-        self.statements.insert(sql.to_string(), statement.clone());
+        self.statements
+            .insert(sql.to_string(), (statement.clone(), self.uses));
         Ok(statement)
     }
 }
@@ -223,6 +253,7 @@ impl Db {
                 Ok(Db::Postgres(Box::new(Postgres {
                     client,
                     statements: std::collections::HashMap::new(),
+                    uses: 0,
                 })))
             }
         }
@@ -275,9 +306,10 @@ impl Db {
                             ValueRef::Null => Value::Null,
                             ValueRef::Integer(v) => Value::Int(v),
                             ValueRef::Real(v) => Value::Text(v.to_string()),
-                            ValueRef::Text(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
+                            ValueRef::Text(t) => Value::Text(match std::str::from_utf8(t) {
+                                Ok(text) => text.to_owned(),
+                                Err(_) => String::from_utf8_lossy(t).into_owned(),
+                            }),
                             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
                         });
                     }

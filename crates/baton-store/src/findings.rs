@@ -8,7 +8,7 @@ use baton_sbom::CompactString;
 use serde::Serialize;
 
 use crate::cache::{self, ReadCache};
-use crate::db::{Db, Value};
+use crate::db::{Db, Value, list_marks};
 use crate::matching::{self, Identity, MatchSummary, Scope, parse_status};
 use crate::{StoreError, now_utc};
 
@@ -18,13 +18,9 @@ fn ids_sql(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// `ids_sql`, or an id no row has when the list is empty (`IN ()` is not SQL).
-fn ids_sql_or_none(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        "-1".into()
-    } else {
-        ids_sql(ids)
-    }
+/// Placeholders for `ids` (see [`list_marks`]).
+fn id_marks(ids: &[i64], params: &mut Vec<Value>) -> String {
+    list_marks(ids.iter().map(|id| Value::Int(*id)), Value::Int(-1), params)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -162,11 +158,13 @@ fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssV
     let mut out = HashMap::new();
     let ids: Vec<&String> = ids.iter().collect();
     for chunk in ids.chunks(CHUNK) {
-        let params: Vec<Value> = chunk.iter().map(|s| Value::Text((*s).clone())).collect();
-        let marks = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        let mut params = Vec::new();
+        // No vulnerability has an empty id.
+        let marks = list_marks(
+            chunk.iter().map(|s| Value::Text((*s).clone())),
+            Value::Text(String::new()),
+            &mut params,
+        );
         for r in db.query(
             &format!("SELECT cve, score, percentile FROM epss_scores WHERE cve IN ({marks})"),
             &params,
@@ -217,26 +215,6 @@ pub(crate) fn list_page(
     list_inner(db, filter, Some(page), cache)
 }
 
-/// Where one finding falls in the list's order: KEV first, then CVSS score (highest first),
-/// then vulnerability id and finding id. The same order as [`sort_findings`].
-struct OrderKey {
-    kev: bool,
-    score: f64,
-    vulnerability: String,
-    id: i64,
-}
-
-impl OrderKey {
-    fn cmp(&self, other: &OrderKey) -> std::cmp::Ordering {
-        other
-            .kev
-            .cmp(&self.kev)
-            .then_with(|| other.score.total_cmp(&self.score))
-            .then_with(|| self.vulnerability.cmp(&other.vulnerability))
-            .then_with(|| self.id.cmp(&other.id))
-    }
-}
-
 /// Whether a finding of one asset (status after the asset's own decisions) passes the filter.
 fn passes(
     filter: &FindingFilter,
@@ -259,8 +237,8 @@ fn passes(
 }
 
 /// The ids of one page of an asset's findings (`sql` restricts to its release) and how many
-/// pass the filter, from the few columns that filter and order them.
-#[allow(clippy::too_many_arguments)]
+/// pass the filter: walked in the list's order on `findings_release_order`, reading only the
+/// columns that filter (the vulnerability's ids only when the filter names one).
 fn asset_page_ids(
     db: &mut Db,
     sql: &str,
@@ -270,47 +248,40 @@ fn asset_page_ids(
     overrides: &HashMap<i64, (String, Option<String>)>,
     page: crate::Page,
 ) -> Result<(Vec<i64>, i64), StoreError> {
+    let by_vulnerability = filter.vulnerability.is_some();
+    let columns = if by_vulnerability {
+        "f.id, f.status, f.kev, f.vulnerability_id, f.aliases"
+    } else {
+        "f.id, f.status, f.kev"
+    };
     let rows = db.query(
         &format!(
-            "SELECT f.id, f.vulnerability_id, f.aliases, f.status, f.cvss_version, f.cvss_score, f.kev FROM findings f{sql}"
+            "SELECT {columns} FROM findings f{sql} ORDER BY f.kev DESC, f.score_rank DESC, f.vulnerability_id, f.id"
         ),
         params,
     )?;
-    let mut keys = Vec::with_capacity(rows.len());
+    let mut ids = Vec::with_capacity(page.limit.min(rows.len()));
+    let mut total = 0;
     for r in rows {
         let id = r[0].int().unwrap_or(0);
-        let vulnerability = r[1].text().unwrap_or_default().to_string();
-        let aliases = list_of(&r[2]);
         let status = match overrides.get(&id) {
             Some((s, _)) => s.as_str(),
-            None => r[3].text().unwrap_or_default(),
+            None => r[1].text().unwrap_or_default(),
         };
-        let is_kev = r[6].int() == Some(1);
-        if !passes(filter, &vulnerability, &aliases, status, wanted, is_kev) {
+        let is_kev = r[2].int() == Some(1);
+        let (vulnerability, aliases) = match by_vulnerability {
+            true => (r[3].text().unwrap_or_default(), list_of(&r[4])),
+            false => ("", Vec::new()),
+        };
+        if !passes(filter, vulnerability, &aliases, status, wanted, is_kev) {
             continue;
         }
-        // As `FindingRow::cvss` reads it: a score only with a CVSS version.
-        let score = match r[4] {
-            Value::Null => None,
-            _ => r[5].text().and_then(|s| s.parse::<f64>().ok()),
-        };
-        keys.push(OrderKey {
-            kev: is_kev,
-            score: score.unwrap_or(-1.0),
-            vulnerability,
-            id,
-        });
+        if total >= page.offset && ids.len() < page.limit {
+            ids.push(id);
+        }
+        total += 1;
     }
-    keys.sort_by(OrderKey::cmp);
-    let total = keys.len() as i64;
-    Ok((
-        keys.into_iter()
-            .skip(page.offset)
-            .take(page.limit)
-            .map(|k| k.id)
-            .collect(),
-        total,
-    ))
+    Ok((ids, total as i64))
 }
 
 fn list_inner(
@@ -383,13 +354,16 @@ fn list_inner(
     }
     let mut total = None;
     match page {
-        Some(page) if asset.is_some() => {
+        // Decisions of the asset's own change its statuses: filter and order in Rust.
+        Some(page) if asset.is_some() && !overrides.is_empty() => {
             let (ids, n) = asset_page_ids(db, &sql, &params, filter, wanted, &overrides, page)?;
             total = Some(n);
-            sql.push_str(&format!(" AND f.id IN ({})", ids_sql_or_none(&ids)));
+            let marks = id_marks(&ids, &mut params);
+            sql.push_str(&format!(" AND f.id IN ({marks})"));
         }
         Some(page) => {
-            // Without an asset, status and KEV are the stored ones: filter in the database.
+            // Status and KEV are the stored ones (an asset without decisions of its own has its
+            // release's): filter, count and cut the page in the database.
             if let Some(w) = wanted {
                 params.push(w.into());
                 sql.push_str(&format!(" AND f.status = ${}", params.len()));
@@ -407,28 +381,35 @@ fn list_inner(
                 ));
             }
             let count = format!("SELECT COUNT(*) FROM findings f{sql}");
-            let key = format!("findings.count {count} {params:?}");
-            total = Some(*cache::cached(cache, db, &key, |db| {
+            let count_of = |db: &mut Db| -> Result<i64, StoreError> {
                 Ok(db
                     .query(&count, &params)?
                     .first()
                     .and_then(|r| r[0].int())
                     .unwrap_or(0))
-            })?);
-            // The page walks `findings_order` and filters as it goes, stopping at the page's
-            // end: each finding's release is looked up in the view as it comes, instead of
-            // listing every visible release first.
+            };
+            // One release's findings are counted on its index at once; the fleet's, once per
+            // state of the data.
+            total = Some(match asset {
+                Some(_) => count_of(db)?,
+                None => {
+                    let key = format!("findings.count {count} {params:?}");
+                    *cache::cached(cache, db, &key, count_of)?
+                }
+            });
+            // The page walks `findings_order` (one asset's, `findings_release_order`) and
+            // filters as it goes, stopping at the page's end: each finding's release is looked
+            // up in the view as it comes, instead of listing every visible release first.
             if let (Some(cond), Some(per_row)) =
                 (&visible, view.release_condition_per_row("f.release_id", 1))
             {
                 sql = sql.replacen(cond.as_str(), &per_row, 1);
             }
-            params.push(Value::Int(page.limit as i64));
-            params.push(Value::Int(page.offset as i64));
+            // The page's bounds are written into the SQL: PostgreSQL then keeps one plan for
+            // the prepared statement, where a parameter limit made it plan every execution.
             sql.push_str(&format!(
-                " ORDER BY {order} LIMIT ${} OFFSET ${}",
-                params.len() - 1,
-                params.len()
+                " ORDER BY {order} LIMIT {} OFFSET {}",
+                page.limit, page.offset
             ));
         }
         None => {}
@@ -579,10 +560,11 @@ fn asset_decisions(
         .counted_asset_condition("a", 1)
         .map(|c| format!(" AND {c}"))
         .unwrap_or_default();
+    let mut params: Vec<Value> = view.param().into_iter().collect();
     if let Some(ids) = findings {
-        cond.push_str(&format!(" AND d.finding_id IN ({})", ids_sql_or_none(ids)));
+        let marks = id_marks(ids, &mut params);
+        cond.push_str(&format!(" AND d.finding_id IN ({marks})"));
     }
-    let params: Vec<Value> = view.param().into_iter().collect();
     for r in db.query(
         &format!("SELECT d.finding_id, d.asset_ref, d.status FROM finding_decisions d JOIN assets a ON a.id = d.asset_ref WHERE a.status <> 'decommissioned'{cond} ORDER BY d.id"),
         &params,
@@ -604,10 +586,11 @@ fn asset_counts(
         .counted_asset_condition("a", 1)
         .map(|c| format!(" AND {c}"))
         .unwrap_or_default();
+    let mut params: Vec<Value> = view.param().into_iter().collect();
     if let Some(ids) = releases {
-        cond.push_str(&format!(" AND a.release_id IN ({})", ids_sql_or_none(ids)));
+        let marks = id_marks(ids, &mut params);
+        cond.push_str(&format!(" AND a.release_id IN ({marks})"));
     }
-    let params: Vec<Value> = view.param().into_iter().collect();
     Ok(db
         .query(
             &format!("SELECT a.release_id, COUNT(*) FROM assets a WHERE a.release_id IS NOT NULL AND a.status <> 'decommissioned'{cond} GROUP BY a.release_id"),

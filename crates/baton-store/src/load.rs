@@ -11,7 +11,7 @@ use baton_model::{Dated, Fleet, Milestones};
 use chrono::NaiveDate;
 
 use crate::StoreError;
-use crate::db::{Db, Value};
+use crate::db::{Db, Value, list_marks};
 
 /// A fleet and the database ids of its organizations and assets (same order as the vectors).
 pub struct LoadedFleet {
@@ -82,19 +82,17 @@ fn index_of(map: &HashMap<i64, usize>, id: i64, what: &str) -> Result<usize, Sto
     map.get(&id).copied().ok_or_else(|| corrupt(what))
 }
 
-/// `ids` as SQL (an id no row has when empty).
-fn id_list(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        return "-1".into();
-    }
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
 /// The rows of `sql` (a SELECT of one table, its id first) with these ids, by id.
 fn rows_with_ids(db: &mut Db, sql: &str, ids: &[i64]) -> Result<Vec<Vec<Value>>, StoreError> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(500) {
-        rows.extend(db.query(&format!("{sql} WHERE id IN ({})", id_list(chunk)), &[])?);
+    for chunk in ids.chunks(512) {
+        let mut params = Vec::new();
+        let marks = list_marks(
+            chunk.iter().map(|id| Value::Int(*id)),
+            Value::Int(-1),
+            &mut params,
+        );
+        rows.extend(db.query(&format!("{sql} WHERE id IN ({marks})"), &params)?);
     }
     rows.sort_by_key(|r| r[0].int());
     Ok(rows)
@@ -142,13 +140,16 @@ pub(crate) fn load_models(
             let assets = rows_with_ids(db, asset_sql, ids)?;
             let mut release_ids: BTreeSet<i64> = assets.iter().filter_map(|r| r[4].int()).collect();
             // Every release of the models asked for, with or without assets.
-            for chunk in with_models.chunks(500) {
+            for chunk in with_models.chunks(512) {
+                let mut params = Vec::new();
+                let marks = list_marks(
+                    chunk.iter().map(|id| Value::Int(*id)),
+                    Value::Int(-1),
+                    &mut params,
+                );
                 for r in db.query(
-                    &format!(
-                        "SELECT id FROM releases WHERE model_id IN ({})",
-                        id_list(chunk)
-                    ),
-                    &[],
+                    &format!("SELECT id FROM releases WHERE model_id IN ({marks})"),
+                    &params,
                 )? {
                     release_ids.extend(r[0].int());
                 }
@@ -222,14 +223,21 @@ pub(crate) fn load_models(
             }
         };
     // With `only`, agreements and policies about other models cannot bear on those assets.
+    let mut model_params = Vec::new();
     let of_models = match only {
         None => String::new(),
-        Some(_) => format!(
-            " WHERE model_id IS NULL OR model_id IN ({})",
-            id_list(&Vec::from_iter(models.keys().copied()))
-        ),
+        Some(_) => {
+            let mut ids: Vec<i64> = models.keys().copied().collect();
+            ids.sort_unstable();
+            let marks = list_marks(
+                ids.into_iter().map(Value::Int),
+                Value::Int(-1),
+                &mut model_params,
+            );
+            format!(" WHERE model_id IS NULL OR model_id IN ({marks})")
+        }
     };
-    for r in db.query(&format!("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements{of_models} ORDER BY id"), &[])? {
+    for r in db.query(&format!("SELECT manufacturer_id, model_id, hdo_id, task, stage, party, lead, provider_id FROM agreements{of_models} ORDER BY id"), &model_params)? {
         fleet.agreements.push(Agreement {
             manufacturer: index_of(&orgs, int(&r[0], "agreement manufacturer")?, "agreement manufacturer")?,
             model: opt_index(&models, &r[1], "agreement model")?,
@@ -255,7 +263,7 @@ pub(crate) fn load_models(
             capable: int(&r[2], "capable")? != 0,
         });
     }
-    for r in db.query(&format!("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies{of_models} ORDER BY id"), &[])? {
+    for r in db.query(&format!("SELECT organization_id, manufacturer_id, model_id, setting, value FROM policies{of_models} ORDER BY id"), &model_params)? {
         fleet.policies.push(Policy {
             organization: index_of(&orgs, int(&r[0], "policy organization")?, "policy organization")?,
             manufacturer: opt_index(&orgs, &r[1], "policy manufacturer")?,

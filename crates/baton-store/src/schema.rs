@@ -387,6 +387,14 @@ CREATE INDEX findings_release_status ON findings (release_id, present, status, k
 CREATE INDEX assets_org_release ON assets (organization_id, release_id, status);
 ",
     ),
+    (
+        6,
+        r"
+CREATE INDEX findings_release_order ON findings (release_id, present, kev DESC, score_rank DESC, vulnerability_id, id, status);
+CREATE INDEX assets_release ON assets (release_id, status);
+CREATE INDEX finding_decisions_asset ON finding_decisions (asset_ref, finding_id);
+",
+    ),
 ];
 
 /// Bring the schema up to date. Safe to call on every start.

@@ -679,6 +679,20 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
                 vulnerability: Some(gh1[1].vulnerability_id.clone()),
                 ..asset("General Hospital/gh-1")
             },
+            // The same release on an asset without decisions of its own.
+            asset("General Hospital/gh-2"),
+            FindingFilter {
+                status: Some("affected".into()),
+                ..asset("General Hospital/gh-2")
+            },
+            FindingFilter {
+                kev: true,
+                ..asset("General Hospital/gh-2")
+            },
+            FindingFilter {
+                vulnerability: Some(gh1[1].vulnerability_id.clone()),
+                ..asset("General Hospital/gh-2")
+            },
         ];
         // The orders are what they say.
         let by_id = store

@@ -288,7 +288,7 @@ fn reopening_migrates_once() {
             .db()
             .query("SELECT COUNT(*) FROM schema_migrations", &[])
             .unwrap();
-        assert_eq!(versions[0][0].int(), Some(5), "{}", db.backend);
+        assert_eq!(versions[0][0].int(), Some(6), "{}", db.backend);
     }
 }
 
