@@ -341,6 +341,9 @@ enum BenchWhat {
         /// Run on PostgreSQL only
         #[arg(long, requires = "postgres")]
         skip_sqlite: bool,
+        /// The server's database connections [default: 4 on SQLite, 8 on PostgreSQL]
+        #[arg(long)]
+        pool: Option<usize>,
     },
     /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
     ScanPeer {
@@ -1336,6 +1339,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     postgres,
                     dir,
                     skip_sqlite,
+                    pool,
                 }),
             ..
         } => bench_api::run(
@@ -1354,6 +1358,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 postgres,
                 dir,
                 skip_sqlite,
+                pool,
             },
             out,
         )?,
