@@ -190,7 +190,7 @@ fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssV
 
 /// `f.kev` is kept in step with the KEV catalog (by matching and by each catalog import).
 const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence, f.kev";
-const FINDING_FROM: &str = "FROM findings f JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
+const FINDING_JOINS: &str = "JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
 
 fn list_of(v: &Value) -> Vec<String> {
     v.text()
@@ -405,17 +405,20 @@ fn list_inner(
             {
                 sql = sql.replacen(cond.as_str(), &per_row, 1);
             }
-            // The page's bounds are written into the SQL: PostgreSQL then keeps one plan for
-            // the prepared statement, where a parameter limit made it plan every execution.
-            sql.push_str(&format!(
-                " ORDER BY {order} LIMIT {} OFFSET {}",
+            // Only the page's ids are found on the index; the rows skipped to reach it are
+            // never read or joined. The page's bounds are written into the SQL: PostgreSQL
+            // then keeps one plan for the prepared statement, where a parameter limit made it
+            // plan every execution.
+            let ids = format!(
+                "SELECT f.id FROM findings f{sql} ORDER BY {order} LIMIT {} OFFSET {}",
                 page.limit, page.offset
-            ));
+            );
+            sql = format!(" WHERE f.id IN ({ids})");
         }
         None => {}
     }
     let rows = db.query(
-        &format!("SELECT {FINDING_COLUMNS} {FINDING_FROM}{sql}"),
+        &format!("SELECT {FINDING_COLUMNS} FROM findings f {FINDING_JOINS}{sql}"),
         &params,
     )?;
     // Few rows need the counts and decisions of their own releases and findings only; one

@@ -26,6 +26,9 @@ pub struct BenchApiArgs {
     /// Load the web pages (the dashboard and a device page, signed in with a session cookie)
     /// instead of the API.
     pub pages: bool,
+    /// The server's database connections (else 4 on SQLite, where the work is done by the
+    /// server's own threads, and 8 on PostgreSQL, where it is shared with the database's).
+    pub pool: Option<usize>,
 }
 
 const BENCH_USER: &str = "bench@hospital0.example";
@@ -34,6 +37,8 @@ struct Load {
     findings: usize,
     asset: String,
     vulnerability: String,
+    /// Releases with a finding of `vulnerability`.
+    releases: i64,
 }
 
 /// Whether an earlier run left its fleet and user in this database.
@@ -71,19 +76,19 @@ fn populate(
         loaded.findings
     };
     // The vulnerability found on the most releases: the heaviest `affected`.
-    let vulnerability = store
-        .db()
-        .query(
-            "SELECT vulnerability_id, COUNT(*) AS n FROM findings WHERE present = 1 GROUP BY vulnerability_id ORDER BY n DESC, vulnerability_id LIMIT 1",
-            &[],
-        )?
+    let heaviest = store.db().query(
+        "SELECT vulnerability_id, COUNT(DISTINCT release_id) AS n FROM findings WHERE present = 1 GROUP BY vulnerability_id ORDER BY n DESC, vulnerability_id LIMIT 1",
+        &[],
+    )?;
+    let (vulnerability, releases) = heaviest
         .first()
-        .and_then(|r| r[0].text().map(str::to_string))
+        .and_then(|r| Some((r[0].text()?.to_string(), r[1].int()?)))
         .ok_or_else(|| anyhow!("no findings were made"))?;
     Ok(Load {
         findings,
         asset: "Hospital 0/A000003".into(),
         vulnerability,
+        releases,
     })
 }
 
@@ -188,7 +193,10 @@ fn run_backend(
     config.database_url = baton_server::config::DatabaseUrl::new(url.to_string());
     config.audit_key = Some(key);
     config.listen = SocketAddr::from(([127, 0, 0, 1], port));
-    config.pool_size = args.connections.clamp(2, 16);
+    let pool = args
+        .pool
+        .unwrap_or(if backend == "postgres" { 8 } else { 4 });
+    config.pool_size = pool;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -263,7 +271,11 @@ fn run_backend(
     }
     let _ = stop.send(());
     let _ = runtime.block_on(handle);
-    writeln!(out, "{backend}: {} findings stored", load.findings)?;
+    writeln!(
+        out,
+        "{backend}: {} findings stored; affected is {} ({} releases); {pool} database connections",
+        load.findings, load.vulnerability, load.releases
+    )?;
     Ok(runs)
 }
 
@@ -363,9 +375,12 @@ pub fn run(args: &BenchApiArgs, out: &mut dyn Write) -> Result<()> {
             )?;
         }
     }
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     writeln!(
         out,
-        "\n{} connections, {} s each, wrk -t2 on the same machine",
+        "\n{} connections, {} s each, wrk -t2 on the same machine ({cores} cores shared by wrk, the server and the database)",
         args.connections, args.duration
     )?;
     Ok(())

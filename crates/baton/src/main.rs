@@ -350,6 +350,9 @@ enum BenchWhat {
         /// their weight
         #[arg(long)]
         pages: bool,
+        /// The server's database connections [default: 4 on SQLite, 8 on PostgreSQL]
+        #[arg(long)]
+        pool: Option<usize>,
     },
     /// `baton scan` beside cve-bin-tool (offline, its database built from the same local files)
     ScanPeer {
@@ -1360,6 +1363,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                     dir,
                     skip_sqlite,
                     pages,
+                    pool,
                 }),
             ..
         } => bench_api::run(
@@ -1379,6 +1383,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
                 dir,
                 skip_sqlite,
                 pages,
+                pool,
             },
             out,
         )?,
