@@ -324,7 +324,7 @@ async fn list_findings(
     State(state): State<AppState>,
     User(p): User,
     ApiQuery(q): ApiQuery<FindingsQuery>,
-) -> Result<ApiJson<crate::paged::PageOf<baton_store::FindingRow>>, ApiError> {
+) -> Result<crate::paged::PageOf<baton_store::FindingRow>, ApiError> {
     let page = page(q.offset, q.limit)?;
     let filter = FindingFilter {
         asset: q.asset,
@@ -335,12 +335,12 @@ async fn list_findings(
         visibility: Visibility::of(&p),
     };
     let (items, total) = as_user(&state, &p, move |s| s.findings_page(&filter, page)).await?;
-    Ok(ApiJson(crate::paged::PageOf {
+    Ok(crate::paged::PageOf {
         total,
         offset: page.offset,
         limit: page.limit,
         items,
-    }))
+    })
 }
 
 /// Assets you may see that a vulnerability affects, their stage, and who develops and deploys
@@ -356,19 +356,19 @@ async fn affected(
     User(p): User,
     ApiPath(vulnerability): ApiPath<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<ApiJson<crate::paged::PageOf<baton_store::AffectedRow>>, ApiError> {
+) -> Result<crate::paged::PageOf<baton_store::AffectedRow>, ApiError> {
     let page = page(q.offset, q.limit)?;
     let view = Visibility::of(&p);
     let (rows, total) = as_user(&state, &p, move |s| {
         s.affected_page(&view, &vulnerability, today(), page)
     })
     .await?;
-    Ok(ApiJson(crate::paged::PageOf {
+    Ok(crate::paged::PageOf {
         total: total as i64,
         offset: page.offset,
         limit: page.limit,
         items: rows,
-    }))
+    })
 }
 
 /// A finding's decisions, oldest first.

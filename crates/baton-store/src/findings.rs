@@ -147,6 +147,14 @@ fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssV
 const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence, f.kev";
 const FINDING_JOINS: &str = "JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
 
+/// The text of a column, moved out of the row.
+fn take_text(v: &mut Value) -> Option<String> {
+    match std::mem::replace(v, Value::Null) {
+        Value::Text(t) => Some(t),
+        _ => None,
+    }
+}
+
 fn list_of(v: &Value) -> Vec<String> {
     v.text()
         .and_then(|t| serde_json::from_str(t).ok())
@@ -390,15 +398,16 @@ fn list_inner(
             asset_decisions(db, &view, page_findings.as_deref())?,
         )
     };
-    for r in rows {
+    // Each row's text is moved into its finding, not copied.
+    for mut r in rows {
         let id = r[0].int().unwrap_or(0);
-        let vuln = r[1].text().unwrap_or_default().to_string();
+        let vuln = take_text(&mut r[1]).unwrap_or_default();
         let aliases = list_of(&r[2]);
         let (status, justification) = match overrides.get(&id) {
             Some((s, j)) => (s.clone(), j.clone()),
             None => (
-                r[9].text().unwrap_or_default().to_string(),
-                r[10].text().map(str::to_string),
+                take_text(&mut r[9]).unwrap_or_default(),
+                take_text(&mut r[10]),
             ),
         };
         let is_kev = r[20].int() == Some(1);
@@ -416,29 +425,30 @@ fn list_inner(
                 asset_statuses.get(&id),
             ),
         };
+        let cvss = take_text(&mut r[13]).map(|version| CvssValue {
+            version,
+            vector: take_text(&mut r[14]).unwrap_or_default(),
+            score: r[15].text().and_then(|s| s.parse().ok()),
+        });
         out.push(FindingRow {
             finding_id: id,
             vulnerability_id: vuln,
             aliases,
-            manufacturer: r[3].text().unwrap_or_default().to_string(),
-            model: r[4].text().unwrap_or_default().to_string(),
-            version: r[5].text().unwrap_or_default().to_string(),
-            component_ref: r[6].text().unwrap_or_default().to_string(),
-            component_name: r[7].text().unwrap_or_default().to_string(),
-            component_version: r[8].text().map(str::to_string),
+            manufacturer: take_text(&mut r[3]).unwrap_or_default(),
+            model: take_text(&mut r[4]).unwrap_or_default(),
+            version: take_text(&mut r[5]).unwrap_or_default(),
+            component_ref: take_text(&mut r[6]).unwrap_or_default(),
+            component_name: take_text(&mut r[7]).unwrap_or_default(),
+            component_version: take_text(&mut r[8]),
             status,
             justification,
-            confidence: r[11].text().unwrap_or_default().to_string(),
+            confidence: take_text(&mut r[11]).unwrap_or_default(),
             source: list_of(&r[12]),
             kev: is_kev,
             epss: None,
-            cvss: r[13].text().map(|v| CvssValue {
-                version: v.to_string(),
-                vector: r[14].text().unwrap_or_default().to_string(),
-                score: r[15].text().and_then(|s| s.parse().ok()),
-            }),
-            first_seen: r[16].text().unwrap_or_default().to_string(),
-            last_seen: r[17].text().unwrap_or_default().to_string(),
+            cvss,
+            first_seen: take_text(&mut r[16]).unwrap_or_default(),
+            last_seen: take_text(&mut r[17]).unwrap_or_default(),
             assets,
             evidence: r[19]
                 .text()
