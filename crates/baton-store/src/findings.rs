@@ -78,27 +78,37 @@ pub struct FindingFilter {
     pub visibility: crate::Visibility,
 }
 
-/// An asset named `ORG/ASSET-ID`.
+/// An asset named `ORG/ASSET-ID`: its row id and release.
 pub(crate) fn asset_spec(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>), StoreError> {
+    let (id, release, _) = asset_row(db, spec)?;
+    Ok((id, release))
+}
+
+/// An asset named `ORG/ASSET-ID` (the organization by name or alias): its row id, release and
+/// organization, in one query.
+fn asset_row(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>, i64), StoreError> {
     let (org, id) = spec.split_once('/').ok_or_else(|| {
         StoreError::NotFound(format!(
             "--asset must be ORGANIZATION/ASSET-ID, got '{spec}'"
         ))
     })?;
-    let orgs = crate::import::Orgs::load(db, chrono::NaiveDate::MIN)?;
     // Named like a missing asset, so a guess does not tell which organizations exist.
-    let org_id = orgs
-        .find(org.trim())
-        .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
     let row = db
         .query(
-            "SELECT id, release_id FROM assets WHERE organization_id = $1 AND asset_id = $2",
-            &[Value::Int(org_id), id.trim().into()],
+            "SELECT a.id, a.release_id, a.organization_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE a.asset_id = $2 AND o.name_key = COALESCE((SELECT al.name_key FROM organization_aliases al WHERE al.alias_key = $1), $1)",
+            &[
+                baton_formats::inventory::name_key(org).into(),
+                id.trim().into(),
+            ],
         )?
         .into_iter()
         .next()
         .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
-    Ok((row[0].int().unwrap_or(0), row[1].int()))
+    Ok((
+        row[0].int().unwrap_or(0),
+        row[1].int(),
+        row[2].int().unwrap_or(0),
+    ))
 }
 
 pub(crate) fn kev_set(db: &mut Db) -> Result<BTreeSet<String>, StoreError> {
@@ -266,9 +276,9 @@ fn list_inner(
     };
     let mut asset: Option<i64> = None;
     if let Some(spec) = &filter.asset {
-        let (id, release) = asset_spec(db, spec)?;
+        let (id, release, organization) = asset_row(db, spec)?;
         // An asset outside the view is as unknown as one that does not exist.
-        if !view.sees_asset(db, id)? {
+        if !view.sees_asset_of(db, id, organization)? {
             return Err(StoreError::NotFound(format!("unknown asset '{spec}'")));
         }
         asset = Some(id);
