@@ -356,7 +356,7 @@ fn list_inner(
                 Some(_) => count_of(db)?,
                 None => {
                     let key = format!("findings.count {count} {params:?}");
-                    *cache::cached(cache, db, &key, count_of)?
+                    *cache::cached(cache, db, &key, |_| 1, count_of)?
                 }
             });
             // The page walks `findings_order` (one asset's, `findings_release_order`) and
