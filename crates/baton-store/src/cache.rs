@@ -1,5 +1,5 @@
-//! Answers of costly reads (a count over a million findings, the assets a vulnerability reaches)
-//! kept between requests while the data is unchanged.
+//! Answers of costly reads (a count over a million findings, the assets a vulnerability
+//! affects) kept between requests while the data is unchanged.
 //!
 //! Every change appends to the audit log in its own transaction, so the log's head (its size
 //! and Merkle peaks) names the state of the data. An answer is kept only when the head read
@@ -14,8 +14,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use crate::StoreError;
 use crate::db::Db;
 
-/// Kept answers beyond this many are all dropped (a new head drops them anyway).
-const MAX_ENTRIES: usize = 4096;
+/// How much is kept, in rows (a count weighs one): past this, every answer is dropped, and an
+/// answer heavier than this alone is not kept at all. A kept row is at most about a kilobyte.
+const MAX_WEIGHT: usize = 200_000;
 
 type Answer = Arc<dyn Any + Send + Sync>;
 
@@ -23,6 +24,7 @@ type Answer = Arc<dyn Any + Send + Sync>;
 struct Entries {
     head: Option<Head>,
     answers: HashMap<String, Answer>,
+    weight: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,25 +94,29 @@ impl ReadCache {
             .and_then(|a| a.downcast::<T>().ok())
     }
 
-    fn keep(&self, at: Head, key: String, answer: Answer) {
+    fn keep(&self, at: Head, key: String, answer: Answer, weight: usize) {
+        if weight > MAX_WEIGHT {
+            return;
+        }
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.head.as_ref() != Some(&at) {
-            // Only answers about one state are kept: those of the latest answer's.
+        // Only answers about one state are kept: those of the latest answer's.
+        if entries.head.as_ref() != Some(&at) || entries.weight + weight > MAX_WEIGHT {
             entries.head = Some(at);
             entries.answers.clear();
+            entries.weight = 0;
         }
-        if entries.answers.len() >= MAX_ENTRIES {
-            entries.answers.clear();
-        }
+        entries.weight += weight;
         entries.answers.insert(key, answer);
     }
 
     /// `compute`'s answer for `key` in the data's current state: kept from an earlier call when
-    /// nothing changed since, else computed (once, however many ask at the same time).
+    /// nothing changed since, else computed (once, however many ask at the same time) and kept
+    /// if it weighs (`weigh`, in rows) little enough.
     pub(crate) fn get_or<T, F>(
         &self,
         db: &mut Db,
         key: &str,
+        weigh: fn(&T) -> usize,
         compute: F,
     ) -> Result<Arc<T>, StoreError>
     where
@@ -128,7 +134,7 @@ impl ReadCache {
             .entry(key.to_string())
             .or_default()
             .clone();
-        let answer = self.compute_once(db, key, &lock, compute);
+        let answer = self.compute_once(db, key, &lock, weigh, compute);
         drop(lock);
         let mut computing = self
             .computing
@@ -149,6 +155,7 @@ impl ReadCache {
         db: &mut Db,
         key: &str,
         lock: &Mutex<()>,
+        weigh: fn(&T) -> usize,
         compute: F,
     ) -> Result<Arc<T>, StoreError>
     where
@@ -163,17 +170,19 @@ impl ReadCache {
         }
         let answer = Arc::new(compute(db)?);
         if head(db)? == before {
-            self.keep(before, key.to_string(), answer.clone());
+            let weight = weigh(&answer).max(1);
+            self.keep(before, key.to_string(), answer.clone(), weight);
         }
         Ok(answer)
     }
 }
 
-/// `compute` through `cache` when there is one.
+/// `compute` through `cache` when there is one (see [`ReadCache::get_or`]).
 pub(crate) fn cached<T, F>(
     cache: Option<&ReadCache>,
     db: &mut Db,
     key: &str,
+    weigh: fn(&T) -> usize,
     compute: F,
 ) -> Result<Arc<T>, StoreError>
 where
@@ -181,7 +190,62 @@ where
     F: FnOnce(&mut Db) -> Result<T, StoreError>,
 {
     match cache {
-        Some(c) => c.get_or(db, key, compute),
+        Some(c) => c.get_or(db, key, weigh, compute),
         None => compute(db).map(Arc::new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Target;
+
+    fn db() -> Db {
+        let mut db = Db::open(&Target::Sqlite(":memory:".into())).unwrap();
+        crate::schema::migrate(&mut db).unwrap();
+        db
+    }
+
+    /// Asks for `key` (an answer weighing `weight` rows) and says whether it was computed.
+    fn computed(cache: &ReadCache, db: &mut Db, key: &str, weight: usize) -> bool {
+        let mut ran = false;
+        let answer = cache
+            .get_or(
+                db,
+                key,
+                |w: &usize| *w,
+                |_| {
+                    ran = true;
+                    Ok(weight)
+                },
+            )
+            .unwrap();
+        assert_eq!(*answer, weight);
+        ran
+    }
+
+    #[test]
+    fn answers_last_until_the_log_grows_and_heavy_ones_are_not_kept() {
+        let mut db = db();
+        let cache = ReadCache::new();
+        assert!(computed(&cache, &mut db, "a", 10));
+        assert!(!computed(&cache, &mut db, "a", 10));
+        // A change appends to the log: nothing kept before it is used again.
+        db.exec("UPDATE audit_head SET size = size + 1", &[])
+            .unwrap();
+        assert!(computed(&cache, &mut db, "a", 10));
+        assert!(!computed(&cache, &mut db, "a", 10));
+        // So does a log with another history at the same size (a restored backup).
+        db.exec("UPDATE audit_head SET peaks = 'other'", &[])
+            .unwrap();
+        assert!(computed(&cache, &mut db, "a", 10));
+        // Too heavy to keep at all.
+        assert!(computed(&cache, &mut db, "big", MAX_WEIGHT + 1));
+        assert!(computed(&cache, &mut db, "big", MAX_WEIGHT + 1));
+        // Past the bound, what was kept is dropped for the newcomer.
+        assert!(computed(&cache, &mut db, "most", MAX_WEIGHT - 5));
+        assert!(!computed(&cache, &mut db, "most", MAX_WEIGHT - 5));
+        assert!(computed(&cache, &mut db, "a", 10));
+        assert_eq!(cache.len(), 1);
     }
 }

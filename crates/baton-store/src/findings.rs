@@ -123,27 +123,37 @@ pub fn severity_ranks(severity: &str) -> Result<(i64, i64), StoreError> {
     })
 }
 
-/// An asset named `ORG/ASSET-ID`.
+/// An asset named `ORG/ASSET-ID`: its row id and release.
 pub(crate) fn asset_spec(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>), StoreError> {
+    let (id, release, _) = asset_row(db, spec)?;
+    Ok((id, release))
+}
+
+/// An asset named `ORG/ASSET-ID` (the organization by name or alias): its row id, release and
+/// organization, in one query.
+fn asset_row(db: &mut Db, spec: &str) -> Result<(i64, Option<i64>, i64), StoreError> {
     let (org, id) = spec.split_once('/').ok_or_else(|| {
         StoreError::NotFound(format!(
             "--asset must be ORGANIZATION/ASSET-ID, got '{spec}'"
         ))
     })?;
-    let orgs = crate::import::Orgs::load(db, chrono::NaiveDate::MIN)?;
     // Named like a missing asset, so a guess does not tell which organizations exist.
-    let org_id = orgs
-        .find(org.trim())
-        .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
     let row = db
         .query(
-            "SELECT id, release_id FROM assets WHERE organization_id = $1 AND asset_id = $2",
-            &[Value::Int(org_id), id.trim().into()],
+            "SELECT a.id, a.release_id, a.organization_id FROM assets a JOIN organizations o ON o.id = a.organization_id WHERE a.asset_id = $2 AND o.name_key = COALESCE((SELECT al.name_key FROM organization_aliases al WHERE al.alias_key = $1), $1)",
+            &[
+                baton_formats::inventory::name_key(org).into(),
+                id.trim().into(),
+            ],
         )?
         .into_iter()
         .next()
         .ok_or_else(|| StoreError::NotFound(format!("unknown asset '{spec}'")))?;
-    Ok((row[0].int().unwrap_or(0), row[1].int()))
+    Ok((
+        row[0].int().unwrap_or(0),
+        row[1].int(),
+        row[2].int().unwrap_or(0),
+    ))
 }
 
 pub(crate) fn kev_set(db: &mut Db) -> Result<BTreeSet<String>, StoreError> {
@@ -191,6 +201,14 @@ fn epss_for(db: &mut Db, ids: &BTreeSet<String>) -> Result<HashMap<String, EpssV
 /// `f.kev` is kept in step with the KEV catalog (by matching and by each catalog import).
 const FINDING_COLUMNS: &str = "f.id, f.vulnerability_id, f.aliases, o.name, m.name, r.version, f.component_ref, c.name, c.version, f.status, f.justification, f.confidence, f.source, f.cvss_version, f.cvss_vector, f.cvss_score, f.first_seen, f.last_seen, f.release_id, f.evidence, f.kev";
 const FINDING_JOINS: &str = "JOIN releases r ON r.id = f.release_id JOIN device_models m ON m.id = r.model_id JOIN organizations o ON o.id = m.manufacturer_id JOIN components c ON c.id = f.component_id";
+
+/// The text of a column, moved out of the row.
+fn take_text(v: &mut Value) -> Option<String> {
+    match std::mem::replace(v, Value::Null) {
+        Value::Text(t) => Some(t),
+        _ => None,
+    }
+}
 
 fn list_of(v: &Value) -> Vec<String> {
     v.text()
@@ -303,9 +321,9 @@ fn list_inner(
     };
     let mut asset: Option<i64> = None;
     if let Some(spec) = &filter.asset {
-        let (id, release) = asset_spec(db, spec)?;
+        let (id, release, organization) = asset_row(db, spec)?;
         // An asset outside the view is as unknown as one that does not exist.
-        if !view.sees_asset(db, id)? {
+        if !view.sees_asset_of(db, id, organization)? {
             return Err(StoreError::NotFound(format!("unknown asset '{spec}'")));
         }
         asset = Some(id);
@@ -394,7 +412,7 @@ fn list_inner(
                 Some(_) => count_of(db)?,
                 None => {
                     let key = format!("findings.count {count} {params:?}");
-                    *cache::cached(cache, db, &key, count_of)?
+                    *cache::cached(cache, db, &key, |_| 1, count_of)?
                 }
             });
             // The page walks `findings_order` (one asset's, `findings_release_order`) and
@@ -446,15 +464,16 @@ fn list_inner(
             asset_decisions(db, &view, page_findings.as_deref())?,
         )
     };
-    for r in rows {
+    // Each row's text is moved into its finding, not copied.
+    for mut r in rows {
         let id = r[0].int().unwrap_or(0);
-        let vuln = r[1].text().unwrap_or_default().to_string();
+        let vuln = take_text(&mut r[1]).unwrap_or_default();
         let aliases = list_of(&r[2]);
         let (status, justification) = match overrides.get(&id) {
             Some((s, j)) => (s.clone(), j.clone()),
             None => (
-                r[9].text().unwrap_or_default().to_string(),
-                r[10].text().map(str::to_string),
+                take_text(&mut r[9]).unwrap_or_default(),
+                take_text(&mut r[10]),
             ),
         };
         let is_kev = r[20].int() == Some(1);
@@ -472,29 +491,30 @@ fn list_inner(
                 asset_statuses.get(&id),
             ),
         };
+        let cvss = take_text(&mut r[13]).map(|version| CvssValue {
+            version,
+            vector: take_text(&mut r[14]).unwrap_or_default(),
+            score: r[15].text().and_then(|s| s.parse().ok()),
+        });
         out.push(FindingRow {
             finding_id: id,
             vulnerability_id: vuln,
             aliases,
-            manufacturer: r[3].text().unwrap_or_default().to_string(),
-            model: r[4].text().unwrap_or_default().to_string(),
-            version: r[5].text().unwrap_or_default().to_string(),
-            component_ref: r[6].text().unwrap_or_default().to_string(),
-            component_name: r[7].text().unwrap_or_default().to_string(),
-            component_version: r[8].text().map(str::to_string),
+            manufacturer: take_text(&mut r[3]).unwrap_or_default(),
+            model: take_text(&mut r[4]).unwrap_or_default(),
+            version: take_text(&mut r[5]).unwrap_or_default(),
+            component_ref: take_text(&mut r[6]).unwrap_or_default(),
+            component_name: take_text(&mut r[7]).unwrap_or_default(),
+            component_version: take_text(&mut r[8]),
             status,
             justification,
-            confidence: r[11].text().unwrap_or_default().to_string(),
+            confidence: take_text(&mut r[11]).unwrap_or_default(),
             source: list_of(&r[12]),
             kev: is_kev,
             epss: None,
-            cvss: r[13].text().map(|v| CvssValue {
-                version: v.to_string(),
-                vector: r[14].text().unwrap_or_default().to_string(),
-                score: r[15].text().and_then(|s| s.parse().ok()),
-            }),
-            first_seen: r[16].text().unwrap_or_default().to_string(),
-            last_seen: r[17].text().unwrap_or_default().to_string(),
+            cvss,
+            first_seen: take_text(&mut r[16]).unwrap_or_default(),
+            last_seen: take_text(&mut r[17]).unwrap_or_default(),
             assets,
             evidence: r[19]
                 .text()

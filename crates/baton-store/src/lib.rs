@@ -618,80 +618,98 @@ impl Store {
         on: NaiveDate,
         page: Option<Page>,
     ) -> Result<(Vec<AffectedRow>, usize), StoreError> {
-        // The visible assets in order, kept while the data is unchanged: each page after the
-        // first reads only its own assets.
-        let key = format!("affected {view:?} {vulnerability}");
-        let hits = cache::cached(self.cache.as_ref(), &mut self.db, &key, |db| {
-            findings::affected(db, vulnerability, view)
+        if page.is_none() && self.cache.is_none() {
+            let hits = findings::affected(&mut self.db, vulnerability, view)?;
+            let total = hits.len();
+            let mut rows = affected_rows(&mut self.db, hits, on)?;
+            sort_affected(&mut rows);
+            return Ok((rows, total));
+        }
+        // The view's rows, each asset's stage and patch parties included, kept while the data
+        // is unchanged: every page after the first is a slice of them.
+        let key = format!("affected {view:?} {vulnerability} {on}");
+        let rows = cache::cached(self.cache.as_ref(), &mut self.db, &key, Vec::len, |db| {
+            let hits = findings::affected(db, vulnerability, view)?;
+            affected_rows(db, hits, on)
         })?;
-        let total = hits.len();
-        let hits: Vec<findings::AffectedAsset> = match page {
-            Some(page) => hits
+        let total = rows.len();
+        // Pages are cut by organization key and asset id, each printed by name.
+        let mut rows: Vec<AffectedRow> = match page {
+            Some(page) => rows
                 .iter()
                 .skip(page.offset)
                 .take(page.limit)
                 .cloned()
                 .collect(),
-            None => std::sync::Arc::try_unwrap(hits).unwrap_or_else(|kept| kept.to_vec()),
+            None => std::sync::Arc::try_unwrap(rows).unwrap_or_else(|kept| kept.to_vec()),
         };
-        Ok((self.affected_rows(hits, on)?, total))
+        sort_affected(&mut rows);
+        Ok((rows, total))
     }
+}
 
-    fn affected_rows(
-        &mut self,
-        hits: Vec<findings::AffectedAsset>,
-        on: NaiveDate,
-    ) -> Result<Vec<AffectedRow>, StoreError> {
-        if hits.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids: Vec<i64> = hits.iter().map(|h| h.asset_ref).collect();
-        let loaded = load::load_with(&mut self.db, Some(&ids))?;
-        let fleet = &loaded.fleet;
-        let index = fleet.index();
-        let position: std::collections::HashMap<i64, usize> = loaded
-            .asset_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (*id, i))
-            .collect();
-        let mut rows = Vec::with_capacity(hits.len());
-        for h in hits {
-            let Some(&i) = position.get(&h.asset_ref) else {
-                continue;
-            };
-            let asset = &fleet.assets[i];
-            let stage = fleet.asset_milestones(asset).stage_on(on);
-            let party = |task| {
-                let r = baton_model::reports::resolve(&index, asset, task, stage);
-                PartyRef {
-                    party: r.party,
-                    lead: r.lead,
-                    provider: r.provider,
-                }
-            };
-            let model = &fleet.models[asset.model];
-            rows.push(AffectedRow {
-                organization: fleet.organizations[asset.organization].name.clone(),
-                asset_id: asset.asset_id.clone(),
-                manufacturer: fleet.organizations[model.manufacturer].name.clone(),
-                model: model.name.clone(),
-                version: asset
-                    .release
-                    .map(|r| fleet.releases[r].version.clone())
-                    .unwrap_or_default(),
-                stage,
-                status: h.status.key().to_string(),
-                patch_developer: party(baton_model::Task::DevelopPatches),
-                patch_deployer: party(baton_model::Task::DeployPatches),
-                components: h.components,
-                findings: h.findings,
-            });
-        }
-        rows.sort_by(|a, b| (&a.organization, &a.asset_id).cmp(&(&b.organization, &b.asset_id)));
-        Ok(rows)
+/// Each affected asset's row, in the order of `hits`: its stage on `on` and who develops and
+/// deploys the patch.
+fn affected_rows(
+    db: &mut Db,
+    hits: Vec<findings::AffectedAsset>,
+    on: NaiveDate,
+) -> Result<Vec<AffectedRow>, StoreError> {
+    if hits.is_empty() {
+        return Ok(Vec::new());
     }
+    let ids: Vec<i64> = hits.iter().map(|h| h.asset_ref).collect();
+    let loaded = load::load_with(db, Some(&ids))?;
+    let fleet = &loaded.fleet;
+    let index = fleet.index();
+    let position: std::collections::HashMap<i64, usize> = loaded
+        .asset_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
+    let mut rows = Vec::with_capacity(hits.len());
+    for h in hits {
+        let Some(&i) = position.get(&h.asset_ref) else {
+            continue;
+        };
+        let asset = &fleet.assets[i];
+        let stage = fleet.asset_milestones(asset).stage_on(on);
+        let party = |task| {
+            let r = baton_model::reports::resolve(&index, asset, task, stage);
+            PartyRef {
+                party: r.party,
+                lead: r.lead,
+                provider: r.provider,
+            }
+        };
+        let model = &fleet.models[asset.model];
+        rows.push(AffectedRow {
+            organization: fleet.organizations[asset.organization].name.clone(),
+            asset_id: asset.asset_id.clone(),
+            manufacturer: fleet.organizations[model.manufacturer].name.clone(),
+            model: model.name.clone(),
+            version: asset
+                .release
+                .map(|r| fleet.releases[r].version.clone())
+                .unwrap_or_default(),
+            stage,
+            status: h.status.key().to_string(),
+            patch_developer: party(baton_model::Task::DevelopPatches),
+            patch_deployer: party(baton_model::Task::DeployPatches),
+            components: h.components,
+            findings: h.findings,
+        });
+    }
+    Ok(rows)
+}
 
+/// Rows by organization name and asset id, as `baton affected` prints them.
+fn sort_affected(rows: &mut [AffectedRow]) {
+    rows.sort_by(|a, b| (&a.organization, &a.asset_id).cmp(&(&b.organization, &b.asset_id)));
+}
+
+impl Store {
     /// Read the whole fleet into the model.
     pub fn load_fleet(&mut self) -> Result<LoadedFleet, StoreError> {
         load::load(&mut self.db)

@@ -115,6 +115,23 @@ impl Visibility {
             .is_empty())
     }
 
+    /// [`Visibility::sees_asset`] for an asset of `organization`: a hospital's own assets are
+    /// known without a query.
+    pub(crate) fn sees_asset_of(
+        &self,
+        db: &mut Db,
+        asset: i64,
+        organization: i64,
+    ) -> Result<bool, StoreError> {
+        match self {
+            Visibility::Organization {
+                id,
+                kind: OrgKind::Hdo,
+            } => Ok(*id == organization),
+            _ => self.sees_asset(db, asset),
+        }
+    }
+
     /// Whether this view sees the release with this row id.
     pub(crate) fn sees_release(&self, db: &mut Db, release: i64) -> Result<bool, StoreError> {
         let Some(cond) = self.release_condition("$1", 2) else {

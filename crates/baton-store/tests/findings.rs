@@ -651,6 +651,21 @@ fn a_page_of_findings_is_a_slice_of_the_whole_list() {
         // One asset's pages, with a decision of its own that overrides its release's status.
         let gh1 = store.findings(&asset("General Hospital/gh-1")).unwrap();
         assert!(gh1.len() >= 2, "{}: {gh1:?}", db.backend);
+        // An asset is named by its organization's name or alias, in any case.
+        store
+            .import(
+                ImportKind::Aliases,
+                "aliases.csv",
+                b"name,alias\nGeneral Hospital,GH\n",
+                day(ON),
+            )
+            .unwrap();
+        for spec in [" general hospital /gh-1", "gh/gh-1", "Gh/ gh-1 "] {
+            assert_eq!(store.findings(&asset(spec)).unwrap(), gh1, "{spec}");
+        }
+        for spec in ["City Clinic/gh-1", "Nowhere/gh-1", "gh-1"] {
+            assert!(store.findings(&asset(spec)).is_err(), "{spec}");
+        }
         store
             .decide(&DecisionInput {
                 finding: gh1[0].finding_id,
